@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { validateCommand } from './commands/validate';
+import { Output } from './lib/output';
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (value: string): T => {
+    if (!(values as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`must be one of: ${values.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+/**
+ * Builds the `gitops` program. Each action stores its exit code in
+ * `result.code` rather than exiting, so the program can run in tests.
+ */
+export function createProgram(out: Output, result: { code: number }): Command {
+  const program = new Command('gitops')
+    .description(
+      'Validate and expand the descriptor files of a service repository ' +
+        '(catalog-info.yaml, build-info.yaml, deployment-info.yaml, ' +
+        'monitoring-info.yaml and kubernetes/), offline.',
+    )
+    .configureOutput({
+      writeOut: text => out.stdout(text),
+      writeErr: text => out.stderr(text),
+    })
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('validate')
+    .description(
+      'Check every descriptor and manifest of a repository; each problem is ' +
+        'printed as file:line:column. Exit code 1 on any problem.',
+    )
+    .argument('<repo-dir>', 'root of the service repository')
+    .option(
+      '--format <format>',
+      'text or json',
+      oneOf(['text', 'json'] as const),
+      'text',
+    )
+    .action(async (dir: string, options) => {
+      result.code = await validateCommand(dir, options, out);
+    });
+
+  return program;
+}
+
+/** Runs the program on argv (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], out: Output): Promise<number> {
+  const result = { code: 0 };
+  const program = createProgram(out, result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
+        ? 0
+        : e.exitCode ?? 1;
+    }
+    out.stderr(`gitops: ${e.message ?? String(error)}\n`);
+    return 1;
+  }
+  return result.code;
+}

@@ -1,0 +1,10 @@
+/**
+ * Safe, position-aware parsing of the suite's descriptor files.
+ *
+ * @packageDocumentation
+ */
+
+export * from './problems';
+export * from './parseYaml';
+export * from './descriptors';
+export * from './descriptorSet';

@@ -1,0 +1,263 @@
+import {
+  Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Node,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
+import { DataPath, DescriptorProblem, formatDataPath } from './problems';
+
+/**
+ * Limits that keep a hostile file from exhausting the process. Every one has
+ * a default sized for hand-written descriptors.
+ *
+ * @public
+ */
+export interface YamlLimits {
+  /**
+   * Largest accepted file, in bytes (UTF-8).
+   * @defaultValue 1 MiB
+   */
+  readonly maxBytes?: number;
+  /**
+   * Most alias dereferences while building the data (the "billion laughs"
+   * defence).
+   * @defaultValue 100
+   */
+  readonly maxAliasCount?: number;
+  /**
+   * Most YAML documents (`---` separated) in one file.
+   * @defaultValue 1
+   */
+  readonly maxDocuments?: number;
+}
+
+/** @public */
+export const DEFAULT_YAML_LIMITS: Required<YamlLimits> = Object.freeze({
+  maxBytes: 1024 * 1024,
+  maxAliasCount: 100,
+  maxDocuments: 1,
+});
+
+/**
+ * One parsed YAML document: its plain data, and a way back from a data path
+ * to a position in the file.
+ *
+ * @public
+ */
+export interface ParsedYamlDocument {
+  /** The document as plain data (objects, arrays, scalars). */
+  readonly data: unknown;
+  /**
+   * Turns a data path into a problem located at the deepest node of that
+   * path that exists in the file (the parent map for a missing key).
+   */
+  problemAt(path: DataPath, message: string): DescriptorProblem;
+}
+
+/**
+ * The outcome of parsing a file: every document when it is clean, or every
+ * problem found, never both.
+ *
+ * @public
+ */
+export type ParseYamlResult =
+  | { ok: true; documents: ParsedYamlDocument[] }
+  | { ok: false; problems: DescriptorProblem[] };
+
+/**
+ * Parses YAML text safely and reports every problem with file, line and
+ * column: syntax errors, duplicate keys, unknown tags, `__proto__` keys, too
+ * many aliases, documents or bytes.
+ *
+ * The YAML 1.2 core schema is used, so `yes`/`no` stay strings and no custom
+ * tag constructs anything.
+ *
+ * @public
+ */
+export function parseYaml(
+  file: string,
+  text: string,
+  limits: YamlLimits = {},
+): ParseYamlResult {
+  const { maxBytes, maxAliasCount, maxDocuments } = {
+    ...DEFAULT_YAML_LIMITS,
+    ...limits,
+  };
+  const bytes = utf8Length(text, maxBytes);
+  if (bytes > maxBytes) {
+    return fail({
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      message: `file is ${bytes} bytes, more than the limit of ${maxBytes} bytes`,
+    });
+  }
+
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    schema: 'core',
+    strict: true,
+    uniqueKeys: true,
+    merge: false,
+    prettyErrors: false,
+    maxAliasCount,
+  });
+  const at = (offset: number, path: DataPath, message: string) => {
+    const pos = lineCounter.linePos(offset);
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: formatDataPath(path),
+      message,
+    };
+  };
+
+  // An empty file is an empty stream: one document holding nothing.
+  const list: Document[] = Array.isArray(docs) ? docs : [];
+  if (list.length > maxDocuments) {
+    const extra = list[maxDocuments];
+    return fail(
+      at(
+        extra.range?.[0] ?? 0,
+        [],
+        `file holds ${list.length} YAML documents, more than the limit of ${maxDocuments}`,
+      ),
+    );
+  }
+
+  const problems: DescriptorProblem[] = [];
+  const documents: ParsedYamlDocument[] = [];
+  for (const doc of list) {
+    for (const error of doc.errors) {
+      problems.push(at(error.pos[0], [], describeYamlError(error, text)));
+    }
+    for (const warning of doc.warnings) {
+      // Unknown tags are warnings to the yaml package; a descriptor has no
+      // use for them and they would otherwise be silently dropped.
+      problems.push(at(warning.pos[0], [], describeYamlError(warning, text)));
+    }
+    if (doc.errors.length > 0) continue;
+    problems.push(...findForbiddenKeys(doc, at));
+
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount });
+    } catch (error) {
+      problems.push(
+        at(
+          doc.range?.[0] ?? 0,
+          [],
+          error instanceof ReferenceError && /alias/i.test(error.message)
+            ? `too many alias references (limit ${maxAliasCount}); is this an alias bomb?`
+            : `cannot read document: ${(error as Error).message}`,
+        ),
+      );
+      continue;
+    }
+    documents.push({
+      data,
+      problemAt: (path, message) =>
+        at(locateOffset(doc, path), path, message),
+    });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, documents };
+}
+
+/** UTF-8 length, without encoding when the answer is obvious. */
+function utf8Length(text: string, limit: number): number {
+  // Every UTF-16 code unit is 1 to 3 bytes of UTF-8.
+  if (text.length > limit || text.length * 3 <= limit) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+function fail(problem: DescriptorProblem): ParseYamlResult {
+  return { ok: false, problems: [problem] };
+}
+
+function describeYamlError(
+  error: { code: string; message: string; pos: [number, number] },
+  text: string,
+): string {
+  // The yaml package appends its own "at line X, column Y" and a code excerpt;
+  // we report positions ourselves, so keep the first sentence only.
+  const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const line = text.slice(error.pos[0]).split('\n', 1)[0];
+      const key = /^(.+?)\s*:(\s|$)/.exec(line)?.[1] ?? line;
+      return `duplicate key ${JSON.stringify(key.slice(0, 80))}: each key may appear once`;
+    }
+    case 'TAG_RESOLVE_FAILED':
+      return `unsupported YAML tag: ${first}`;
+    default:
+      return first;
+  }
+}
+
+function findForbiddenKeys(
+  doc: Document,
+  at: (offset: number, path: DataPath, message: string) => DescriptorProblem,
+): DescriptorProblem[] {
+  const problems: DescriptorProblem[] = [];
+  visit(doc, {
+    Pair(_key, pair, ancestors) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const path = pathOf(ancestors);
+        problems.push(
+          at(
+            pair.key.range?.[0] ?? 0,
+            [...path, '__proto__'],
+            'the key "__proto__" is not allowed',
+          ),
+        );
+      }
+    },
+  });
+  return problems;
+}
+
+/** Rebuilds the data path of a node from the ancestors `visit` hands us. */
+function pathOf(ancestors: readonly unknown[]): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let i = 0; i < ancestors.length; i++) {
+    const node = ancestors[i];
+    const child = ancestors[i + 1];
+    if (isPair(node) && isScalar(node.key)) {
+      path.push(String(node.key.value));
+    } else if (isSeq(node) && child !== undefined) {
+      path.push(node.items.indexOf(child as Node));
+    }
+  }
+  return path;
+}
+
+/** Offset of the deepest node on `path` that exists in the document. */
+function locateOffset(doc: Document, path: DataPath): number {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find(
+        p => isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      if (!pair) break;
+      next = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    }
+    const range = (next as Node | undefined)?.range;
+    if (!range) break;
+    node = next;
+    offset = range[0];
+  }
+  return offset;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm test`: type-check, lint, formatting, unit and integration tests (SQLite
+# and PostgreSQL), then the browser end-to-end tests in Debian's Chromium.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "system packages"
+bash scripts/system-deps.sh
+
+step "PostgreSQL"
+source scripts/postgres-env.sh
+
+step "type-check"
+yarn tsc
+
+step "lint"
+yarn backstage-cli repo lint
+
+step "formatting"
+yarn prettier --check . >/dev/null || { yarn prettier --list-different .; exit 1; }
+
+step "unit and integration tests"
+# --ci: never fall into watch mode; Docker is not available for TestDatabases.
+BACKSTAGE_TEST_DISABLE_DOCKER=1 yarn backstage-cli repo test --ci
+
+step "browser end-to-end tests"
+yarn playwright test
