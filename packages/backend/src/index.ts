@@ -1,9 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The suite's backend: Backstage's own plugins plus the suite's plugins and
+ * modules. Wiring only; every piece documents its config in its package.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -12,6 +9,9 @@ const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
+
+// events: push events from the local git hosting and GitHub webhooks
+backend.add(import('@backstage/plugin-events-backend'));
 
 // scaffolder plugin
 backend.add(import('@backstage/plugin-scaffolder-backend'));

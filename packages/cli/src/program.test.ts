@@ -54,7 +54,8 @@ describe('gitops validate', () => {
   it('names file, line and column of a YAML error and exits 1', async () => {
     const dir = tempRepo({
       'catalog-info.yaml': catalogInfo,
-      'build-info.yaml': 'version: 2\ntemplate:\n  type: javaBackend\n  type: x\n',
+      'build-info.yaml':
+        'version: 2\ntemplate:\n  type: javaBackend\n  type: x\n',
     });
     const { out, io } = capture();
     expect(await runCli(['validate', dir], io)).toBe(1);

@@ -58,7 +58,8 @@ export async function runCli(argv: string[], out: Output): Promise<number> {
   } catch (error) {
     const e = error as { code?: string; exitCode?: number; message?: string };
     if (e.code?.startsWith('commander.')) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version'
         ? 0
         : e.exitCode ?? 1;
     }

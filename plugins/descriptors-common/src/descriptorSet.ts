@@ -1,7 +1,4 @@
-import {
-  DESCRIPTOR_MAX_DOCUMENTS,
-  DescriptorKind,
-} from './descriptors';
+import { DESCRIPTOR_MAX_DOCUMENTS, DescriptorKind } from './descriptors';
 import { parseYaml, ParsedYamlDocument, YamlLimits } from './parseYaml';
 import { DescriptorProblem, sortProblems } from './problems';
 
@@ -70,7 +67,8 @@ export function parseDescriptorSet(
       ...limits,
       maxDocuments: MANIFEST_MAX_DOCUMENTS,
     });
-    if (result.ok) manifests.push({ path: source.path, documents: result.documents });
+    if (result.ok)
+      manifests.push({ path: source.path, documents: result.documents });
     else problems.push(...result.problems);
   }
   return { descriptors, manifests, problems: sortProblems(problems) };

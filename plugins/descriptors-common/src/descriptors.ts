@@ -27,5 +27,6 @@ export const KUBERNETES_FOLDER = 'kubernetes';
  *
  * @public
  */
-export const DESCRIPTOR_MAX_DOCUMENTS: Readonly<Record<DescriptorKind, number>> =
-  Object.freeze({ catalog: 50, build: 1, deployment: 1, monitoring: 1 });
+export const DESCRIPTOR_MAX_DOCUMENTS: Readonly<
+  Record<DescriptorKind, number>
+> = Object.freeze({ catalog: 50, build: 1, deployment: 1, monitoring: 1 });

@@ -28,14 +28,18 @@ describe('parseYaml', () => {
   });
 
   it('names file, line and column of a syntax error', () => {
-    const problems = problemsOf('version: 2\ntemplate:\n  type: [javaBackend\n');
+    const problems = problemsOf(
+      'version: 2\ntemplate:\n  type: [javaBackend\n',
+    );
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatchObject({ file: 'build-info.yaml', line: 4 });
     expect(formatProblem(problems[0])).toMatch(/^build-info\.yaml:\d+:\d+: /);
   });
 
   it('points at a mapping nested where it cannot be', () => {
-    const problems = problemsOf('version: 2\ntemplate:\n  type: a\n   extra: b\n');
+    const problems = problemsOf(
+      'version: 2\ntemplate:\n  type: a\n   extra: b\n',
+    );
     expect(problems[0]).toMatchObject({ line: 3, column: 9 });
   });
 
@@ -109,7 +113,9 @@ describe('parseYaml', () => {
   });
 
   it('rejects __proto__ keys with their data path', () => {
-    const problems = problemsOf('template:\n  __proto__:\n    polluted: true\n');
+    const problems = problemsOf(
+      'template:\n  __proto__:\n    polluted: true\n',
+    );
     expect(problems).toEqual([
       expect.objectContaining({
         line: 2,

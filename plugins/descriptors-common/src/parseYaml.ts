@@ -107,7 +107,6 @@ export function parseYaml(
     uniqueKeys: true,
     merge: false,
     prettyErrors: false,
-    maxAliasCount,
   });
   const at = (offset: number, path: DataPath, message: string) => {
     const pos = lineCounter.linePos(offset);
@@ -164,11 +163,12 @@ export function parseYaml(
     }
     documents.push({
       data,
-      problemAt: (path, message) =>
-        at(locateOffset(doc, path), path, message),
+      problemAt: (path, message) => at(locateOffset(doc, path), path, message),
     });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, documents };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, documents };
 }
 
 /** UTF-8 length, without encoding when the answer is obvious. */
@@ -188,12 +188,16 @@ function describeYamlError(
 ): string {
   // The yaml package appends its own "at line X, column Y" and a code excerpt;
   // we report positions ourselves, so keep the first sentence only.
-  const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const first = error.message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '');
   switch (error.code) {
     case 'DUPLICATE_KEY': {
       const line = text.slice(error.pos[0]).split('\n', 1)[0];
       const key = /^(.+?)\s*:(\s|$)/.exec(line)?.[1] ?? line;
-      return `duplicate key ${JSON.stringify(key.slice(0, 80))}: each key may appear once`;
+      return `duplicate key ${JSON.stringify(
+        key.slice(0, 80),
+      )}: each key may appear once`;
     }
     case 'TAG_RESOLVE_FAILED':
       return `unsupported YAML tag: ${first}`;

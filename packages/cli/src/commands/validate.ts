@@ -59,11 +59,13 @@ export async function validateCommand(
     );
   }
   if (report.problems.length > 0) {
-    out.stderr(
-      `\n${report.problems.length} problem(s) in ${dir}\n`,
-    );
+    out.stderr(`\n${report.problems.length} problem(s) in ${dir}\n`);
     return 1;
   }
-  out.stdout(`${dir}: ${report.files.length} file(s) valid: ${report.files.join(', ')}\n`);
+  out.stdout(
+    `${dir}: ${report.files.length} file(s) valid: ${report.files.join(
+      ', ',
+    )}\n`,
+  );
   return 0;
 }

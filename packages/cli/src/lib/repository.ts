@@ -45,12 +45,17 @@ export async function readRepository(
   const report = (file: string, message: string) =>
     problems.push({ file, line: 1, column: 1, path: '', message });
 
-  const readSafely = async (rel: string): Promise<RepositoryFile | undefined> => {
+  const readSafely = async (
+    rel: string,
+  ): Promise<RepositoryFile | undefined> => {
     const abs = path.join(root, rel);
     const info = await fs.lstat(abs).catch(() => undefined);
     if (!info) return undefined;
     if (info.isSymbolicLink()) {
-      report(rel, 'is a symbolic link; descriptors must be regular files in the repository');
+      report(
+        rel,
+        'is a symbolic link; descriptors must be regular files in the repository',
+      );
       return undefined;
     }
     if (!info.isFile()) {
@@ -58,7 +63,10 @@ export async function readRepository(
       return undefined;
     }
     if (info.size > maxBytes) {
-      report(rel, `file is ${info.size} bytes, more than the limit of ${maxBytes} bytes`);
+      report(
+        rel,
+        `file is ${info.size} bytes, more than the limit of ${maxBytes} bytes`,
+      );
       return undefined;
     }
     return { path: rel, text: await fs.readFile(abs, 'utf8') };
@@ -72,20 +80,34 @@ export async function readRepository(
     const file = await readSafely(name);
     if (file) descriptors[kind] = file;
   }
-  if (!descriptors.catalog && !problems.some(p => p.file === DESCRIPTOR_FILES.catalog)) {
-    report(DESCRIPTOR_FILES.catalog, 'missing: every service repository needs a catalog-info.yaml at its root');
+  if (
+    !descriptors.catalog &&
+    !problems.some(p => p.file === DESCRIPTOR_FILES.catalog)
+  ) {
+    report(
+      DESCRIPTOR_FILES.catalog,
+      'missing: every service repository needs a catalog-info.yaml at its root',
+    );
   }
 
   const manifests: RepositoryFile[] = [];
-  const folder = await fs.lstat(path.join(root, KUBERNETES_FOLDER)).catch(() => undefined);
+  const folder = await fs
+    .lstat(path.join(root, KUBERNETES_FOLDER))
+    .catch(() => undefined);
   if (folder?.isSymbolicLink()) {
-    report(KUBERNETES_FOLDER, 'is a symbolic link; the manifests folder must be part of the repository');
+    report(
+      KUBERNETES_FOLDER,
+      'is a symbolic link; the manifests folder must be part of the repository',
+    );
   } else if (folder?.isDirectory()) {
     const entries = (await fs.readdir(path.join(root, KUBERNETES_FOLDER)))
       .filter(name => MANIFEST_EXTENSIONS.has(path.extname(name)))
       .sort();
     if (entries.length > MAX_MANIFEST_FILES) {
-      report(KUBERNETES_FOLDER, `holds ${entries.length} manifest files, more than the limit of ${MAX_MANIFEST_FILES}`);
+      report(
+        KUBERNETES_FOLDER,
+        `holds ${entries.length} manifest files, more than the limit of ${MAX_MANIFEST_FILES}`,
+      );
     }
     for (const name of entries.slice(0, MAX_MANIFEST_FILES)) {
       const file = await readSafely(`${KUBERNETES_FOLDER}/${name}`);
