@@ -25,6 +25,7 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'test-results/e2e-report' }],
+    ['json', { outputFile: 'test-results/e2e.json' }],
   ],
   outputDir: 'test-results/e2e',
   webServer: [

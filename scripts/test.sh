@@ -23,7 +23,12 @@ yarn prettier --check . >/dev/null || { yarn prettier --list-different .; exit 1
 
 step "unit and integration tests"
 # --ci: never fall into watch mode; Docker is not available for TestDatabases.
-BACKSTAGE_TEST_DISABLE_DOCKER=1 yarn backstage-cli repo test --ci
+mkdir -p test-results
+CI=true BACKSTAGE_TEST_DISABLE_DOCKER=1 yarn backstage-cli repo test \
+  --json --outputFile="$ROOT/test-results/jest.json"
 
 step "browser end-to-end tests"
+rm -rf .data/e2e   # the browser tests start from an empty database
 yarn playwright test
+
+node scripts/test-summary.js test-results/jest.json test-results/e2e.json

@@ -8,3 +8,4 @@ export * from './problems';
 export * from './parseYaml';
 export * from './descriptors';
 export * from './descriptorSet';
+export * from './validate';
