@@ -9,3 +9,6 @@ export * from './parseYaml';
 export * from './descriptors';
 export * from './descriptorSet';
 export * from './validate';
+export * from './catalogContext';
+export * from './infrastructure';
+export * from './metrics';

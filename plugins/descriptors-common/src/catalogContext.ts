@@ -1,0 +1,131 @@
+/**
+ * The catalog context every generator receives beside its descriptor: the
+ * component and what the catalog graph says about it. Plain data, so the
+ * CLI can build it from a repository offline and the backends from the
+ * catalog.
+ */
+
+/**
+ * Service tiers, 1 the most critical. The seed shows tier 4 as
+ * "4: Low criticality".
+ *
+ * @public
+ */
+export type ServiceTier = 1 | 2 | 3 | 4;
+
+/** @public */
+export const SERVICE_TIERS: Readonly<Record<ServiceTier, string>> =
+  Object.freeze({
+    1: 'Critical',
+    2: 'High criticality',
+    3: 'Medium criticality',
+    4: 'Low criticality',
+  });
+
+/**
+ * Annotations read for the tier: the seed's and the suite's own neutral one.
+ * The suite's wins when both are set.
+ *
+ * @public
+ */
+export const TIER_ANNOTATIONS = Object.freeze([
+  'gitops.io/service-tier',
+  'spotify.com/service-tier',
+] as const);
+
+/** Tier assumed when a component declares none. @public */
+export const DEFAULT_SERVICE_TIER: ServiceTier = 3;
+
+/**
+ * A resource the component depends on, as far as generators care.
+ *
+ * @public
+ */
+export interface ContextResource {
+  /** Entity name, e.g. `example-app-db`. */
+  readonly name: string;
+  /** Backstage resource type, e.g. `database`. */
+  readonly type: string;
+  /** For databases: the engine, e.g. `POSTGRES_14`. */
+  readonly engine?: string;
+  /** Where it lives, e.g. `europe-west1`. */
+  readonly region?: string;
+  /** The Kubernetes kind it came from, e.g. `SQLInstance`. */
+  readonly sourceKind?: string;
+}
+
+/**
+ * What a generator knows about the component it generates for.
+ *
+ * @public
+ */
+export interface CatalogContext {
+  readonly component: {
+    readonly name: string;
+    readonly namespace: string;
+    /** Owner entity name without kind, e.g. `team-a`. */
+    readonly owner: string;
+    readonly system?: string;
+    readonly lifecycle?: string;
+    readonly type?: string;
+    readonly tier: ServiceTier;
+  };
+  /** Resources it depends on (`dependsOn` resource relations). */
+  readonly dependsOn: ReadonlyArray<ContextResource>;
+  /** Components consuming its APIs, as entity refs. */
+  readonly apiConsumers: ReadonlyArray<string>;
+}
+
+/**
+ * Reads a tier from annotation values; anything but 1 to 4 yields undefined.
+ *
+ * @public
+ */
+export function parseServiceTier(value: unknown): ServiceTier | undefined {
+  const n =
+    typeof value === 'number' ? value : Number(String(value ?? '').trim());
+  return n === 1 || n === 2 || n === 3 || n === 4 ? n : undefined;
+}
+
+/**
+ * The tier of a component from its annotations, or the default.
+ *
+ * @public
+ */
+export function tierFromAnnotations(
+  annotations: Readonly<Record<string, unknown>> | undefined,
+): ServiceTier {
+  for (const key of TIER_ANNOTATIONS) {
+    const tier = parseServiceTier(annotations?.[key]);
+    if (tier) return tier;
+  }
+  return DEFAULT_SERVICE_TIER;
+}
+
+/** Strips the kind and namespace of an entity ref: `group:default/team-a` → `team-a`. @public */
+export function entityName(ref: string): string {
+  return ref.replace(/^[^:]+:/, '').replace(/^[^/]+\//, '');
+}
+
+/**
+ * The minimal context for a component when nothing else is known, e.g. in
+ * tests and for `gitops` runs without a catalog-info.yaml.
+ *
+ * @public
+ */
+export function minimalCatalogContext(
+  name: string,
+  overrides: Partial<CatalogContext['component']> = {},
+): CatalogContext {
+  return {
+    component: {
+      name,
+      namespace: 'default',
+      owner: 'unknown',
+      tier: DEFAULT_SERVICE_TIER,
+      ...overrides,
+    },
+    dependsOn: [],
+    apiConsumers: [],
+  };
+}
