@@ -54,9 +54,15 @@ export interface ParsedYamlDocument {
   readonly data: unknown;
   /**
    * Turns a data path into a problem located at the deepest node of that
-   * path that exists in the file (the parent map for a missing key).
+   * path that exists in the file (the parent map for a missing key). With
+   * `at: 'key'`, a map entry is located at its key rather than its value,
+   * which is where an unknown or badly named key should be shown.
    */
-  problemAt(path: DataPath, message: string): DescriptorProblem;
+  problemAt(
+    path: DataPath,
+    message: string,
+    options?: { at?: 'key' | 'value' },
+  ): DescriptorProblem;
 }
 
 /**
@@ -163,7 +169,8 @@ export function parseYaml(
     }
     documents.push({
       data,
-      problemAt: (path, message) => at(locateOffset(doc, path), path, message),
+      problemAt: (path, message, options) =>
+        at(locateOffset(doc, path, options?.at === 'key'), path, message),
     });
   }
   return problems.length > 0
@@ -244,17 +251,19 @@ function pathOf(ancestors: readonly unknown[]): (string | number)[] {
 }
 
 /** Offset of the deepest node on `path` that exists in the document. */
-function locateOffset(doc: Document, path: DataPath): number {
+function locateOffset(doc: Document, path: DataPath, atKey: boolean): number {
   let node: unknown = doc.contents;
   let offset = (node as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0;
-  for (const segment of path) {
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find(
         p => isScalar(p.key) && String(p.key.value) === String(segment),
       );
       if (!pair) break;
-      next = pair.value ?? pair.key;
+      const last = i === path.length - 1;
+      next = (last && atKey) || !pair.value ? pair.key : pair.value;
     } else if (isSeq(node) && typeof segment === 'number') {
       next = node.items[segment];
     }

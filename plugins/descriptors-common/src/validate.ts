@@ -1,11 +1,52 @@
 import type { ZodType } from 'zod';
 import type { ParsedYamlDocument } from './parseYaml';
-import type { DescriptorProblem } from './problems';
+import { DataPath, DescriptorProblem, formatDataPath } from './problems';
 
-/** @public */
+/**
+ * A validated document: its typed value and the document it came from, so
+ * later stages (generators) can still point at positions.
+ *
+ * @public
+ */
 export type ValidateResult<T> =
-  | { ok: true; value: T }
+  | { ok: true; value: T; document?: ParsedYamlDocument }
   | { ok: false; problems: DescriptorProblem[] };
+
+/**
+ * A problem a generator finds in data that passed its schema (a reference to
+ * a stage that does not exist, say), located by data path only. The caller
+ * that still has the document turns it into a {@link DescriptorProblem}.
+ *
+ * @public
+ */
+export interface GeneratorIssue {
+  readonly path: DataPath;
+  readonly message: string;
+}
+
+/**
+ * Locates generator issues in the document they came from; without a
+ * document, they are reported at the top of `file`.
+ *
+ * @public
+ */
+export function locateIssues(
+  file: string,
+  document: ParsedYamlDocument | undefined,
+  issues: ReadonlyArray<GeneratorIssue>,
+): DescriptorProblem[] {
+  return issues.map(issue =>
+    document
+      ? document.problemAt(issue.path, issue.message)
+      : {
+          file,
+          line: 1,
+          column: 1,
+          path: formatDataPath(issue.path),
+          message: issue.message,
+        },
+  );
+}
 
 /**
  * Checks a parsed document against a zod schema and turns every issue into a
@@ -19,7 +60,7 @@ export function validateDocument<T>(
   schema: ZodType<T>,
 ): ValidateResult<T> {
   const result = schema.safeParse(doc.data);
-  if (result.success) return { ok: true, value: result.data };
+  if (result.success) return { ok: true, value: result.data, document: doc };
   const problems: DescriptorProblem[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path.filter(
@@ -27,8 +68,20 @@ export function validateDocument<T>(
     );
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push(doc.problemAt([...path, key], `unknown key "${key}"`));
+        problems.push(
+          doc.problemAt([...path, key], `unknown key "${key}"`, { at: 'key' }),
+        );
       }
+    } else if (issue.code === 'invalid_key') {
+      // A record key that fails its schema: say why, at the key.
+      const reason = issue.issues.map(i => i.message).join('; ');
+      problems.push(
+        doc.problemAt(path, `invalid key "${String(path.at(-1))}": ${reason}`, {
+          at: 'key',
+        }),
+      );
+    } else if (issue.code === 'custom' && issue.params?.at === 'key') {
+      problems.push(doc.problemAt(path, issue.message, { at: 'key' }));
     } else {
       problems.push(doc.problemAt(path, issue.message));
     }

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import {
+  DescriptorSource,
+  parseYaml,
+  validateDocument,
+  ValidateResult,
+} from '@gitops/descriptors-common';
+import { pipelineDefinitionSchema, stageSchema, stepSchema } from './model';
+import {
+  BUILD_TEMPLATE_TYPES,
+  BUILD_TEMPLATES,
+  BuildTemplateType,
+} from './templates';
+
+const pipelineNames = z
+  .array(z.string().min(1))
+  .min(1)
+  .optional()
+  .describe('pipelines to change; all of them when omitted');
+
+/**
+ * Adds a stage to the template's pipelines, before or after a named stage,
+ * or at the end.
+ */
+const addStageSchema = z
+  .strictObject({
+    stage: stageSchema,
+    before: z.string().min(1).optional(),
+    after: z.string().min(1).optional(),
+    pipelines: pipelineNames,
+  })
+  .refine(s => !(s.before && s.after), {
+    message: 'give either "before" or "after", not both',
+    path: ['after'],
+  });
+
+/** Adds a step at the start or end of a named task of a named stage. */
+const addStepSchema = z.strictObject({
+  step: stepSchema,
+  stage: z.string().min(1),
+  task: z.string().min(1),
+  position: z.enum(['start', 'end']).default('end'),
+  pipelines: pipelineNames,
+});
+
+const templateSchema = z
+  .object({
+    type: z.enum(BUILD_TEMPLATE_TYPES, {
+      error: issue =>
+        issue.input === undefined
+          ? `a template needs a "type"; known templates: ${BUILD_TEMPLATE_TYPES.join(
+              ', ',
+            )}`
+          : `unknown build template ${JSON.stringify(
+              issue.input,
+            )}; known templates: ${BUILD_TEMPLATE_TYPES.join(', ')}`,
+    }),
+  })
+  .catchall(z.unknown())
+  .superRefine((template, ctx) => {
+    for (const key of Object.keys(template)) {
+      if (key === 'type') continue;
+      if (key !== template.type) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          params: { at: 'key' },
+          message: `unknown key "${key}": options of template "${template.type}" go under "${template.type}"`,
+        });
+      }
+    }
+    const options = BUILD_TEMPLATES[template.type]?.options.safeParse(
+      template[template.type] ?? {},
+    );
+    for (const issue of options?.success === false
+      ? options.error.issues
+      : []) {
+      const path = [template.type, ...issue.path] as (string | number)[];
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, key],
+            params: { at: 'key' },
+            message: `unknown option "${key}" of template "${template.type}"`,
+          });
+        }
+      } else {
+        ctx.addIssue({ code: 'custom', path, message: issue.message });
+      }
+    }
+  });
+
+/**
+ * build-info.yaml: a template with its options (the common case), or full
+ * pipelines of its own; a template may be extended with stages and steps.
+ *
+ * @public
+ */
+export const buildInfoSchema = z
+  .strictObject({
+    version: z.literal(2, {
+      error: 'build-info.yaml must declare "version: 2"',
+    }),
+    useBuildIdentity: z.boolean().optional(),
+    template: templateSchema.optional(),
+    pipelines: z.array(pipelineDefinitionSchema).min(1).max(20).optional(),
+    extend: z
+      .strictObject({
+        stages: z.array(addStageSchema).max(50).optional(),
+        steps: z.array(addStepSchema).max(50).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((info, ctx) => {
+    if (!info.template === !info.pipelines) {
+      ctx.addIssue({
+        code: 'custom',
+        path: info.template ? ['pipelines'] : [],
+        message: info.template
+          ? 'give either "template" or "pipelines", not both'
+          : 'build-info.yaml needs a "template" (or full "pipelines")',
+      });
+    }
+    if (info.extend && info.pipelines) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['extend'],
+        message:
+          '"extend" changes a template\'s pipelines; with full "pipelines", edit them directly',
+      });
+    }
+  });
+
+/**
+ * The parsed build-info.yaml. Template options keep their declared values;
+ * defaults are applied at expansion.
+ *
+ * @public
+ */
+export interface BuildInfo {
+  version: 2;
+  useBuildIdentity?: boolean;
+  template?: { type: BuildTemplateType } & Record<string, unknown>;
+  pipelines?: z.infer<typeof pipelineDefinitionSchema>[];
+  extend?: {
+    stages?: z.infer<typeof addStageSchema>[];
+    steps?: z.infer<typeof addStepSchema>[];
+  };
+}
+
+/**
+ * Parses and validates build-info.yaml, reporting every problem with file,
+ * line and column.
+ *
+ * @public
+ */
+export function parseBuildInfo(
+  source: DescriptorSource,
+): ValidateResult<BuildInfo> {
+  const parsed = parseYaml(source.path, source.text, { maxDocuments: 1 });
+  if (!parsed.ok) return parsed;
+  const doc = parsed.documents[0];
+  if (!doc) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file: source.path,
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'the file is empty',
+        },
+      ],
+    };
+  }
+  return validateDocument(doc, buildInfoSchema as z.ZodType<BuildInfo>);
+}
