@@ -43,13 +43,16 @@ export YARN_ENABLE_GLOBAL_CACHE=0
 
 # 3. Dependencies: install only when the lockfile, a manifest or Node changed.
 stamp="$ROOT/node_modules/.gitops-install-stamp"
-want="$( { node --version; cat "$ROOT/yarn.lock"; find "$ROOT/package.json" "$ROOT/packages" "$ROOT/plugins" -maxdepth 2 -name package.json -not -path '*/node_modules/*' | sort | xargs cat; } | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+install_inputs() {
+  { node --version; cat "$ROOT/yarn.lock"; find "$ROOT/package.json" "$ROOT/packages" "$ROOT/plugins" -maxdepth 2 -name package.json -not -path '*/node_modules/*' | sort | xargs cat; } | sha256sum | cut -d' ' -f1
+}
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(install_inputs)" ]; then
   log "installing dependencies (yarn install --immutable)"
   immutable="--immutable"
   [ -n "${GITOPS_MUTABLE_INSTALL:-}" ] && immutable=""
   (cd "$ROOT" && yarn install $immutable) >&2
-  echo "$want" > "$stamp"
+  # Taken after the install: a mutable install may have rewritten yarn.lock.
+  install_inputs > "$stamp"
 fi
 
 exec "$@"

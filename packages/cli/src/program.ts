@@ -1,5 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { validateCommand } from './commands/validate';
+import {
+  expandPipelineCommand,
+  PIPELINE_FORMATS,
+} from './commands/expandPipeline';
 import { Output } from './lib/output';
 
 function oneOf<T extends string>(values: readonly T[]) {
@@ -44,6 +48,31 @@ export function createProgram(out: Output, result: { code: number }): Command {
     )
     .action(async (dir: string, options) => {
       result.code = await validateCommand(dir, options, out);
+    });
+
+  program
+    .command('expand-pipeline')
+    .description(
+      'Expand build-info.yaml into the full pipeline definition, printed as ' +
+        'YAML (Tingle format, GitHub Actions workflows or Argo Workflows).',
+    )
+    .argument('<repo-dir>', 'root of the service repository')
+    .option(
+      '--format <format>',
+      PIPELINE_FORMATS.join(', '),
+      oneOf(PIPELINE_FORMATS),
+      'tingle',
+    )
+    .option(
+      '--catalog-url <url>',
+      'read the catalog context from a running Backstage instead of the repository',
+    )
+    .option(
+      '--token <token>',
+      'Backstage token for --catalog-url (default: $BACKSTAGE_TOKEN)',
+    )
+    .action(async (dir: string, options) => {
+      result.code = await expandPipelineCommand(dir, options, out);
     });
 
   return program;

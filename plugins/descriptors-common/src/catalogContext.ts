@@ -129,3 +129,83 @@ export function minimalCatalogContext(
     apiConsumers: [],
   };
 }
+
+/** The parts of a catalog entity the context reads. @public */
+export interface EntityLike {
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  relations?: ReadonlyArray<{ type: string; targetRef: string }>;
+}
+
+/**
+ * Annotation on a database `Resource` naming its engine (e.g.
+ * `POSTGRES_14`), set by the catalog module from the Config Connector spec.
+ *
+ * @public
+ */
+export const DATABASE_ENGINE_ANNOTATION = 'gitops.io/database-engine';
+
+/**
+ * Builds the context from catalog entities: the component, the resources it
+ * depends on, and the APIs it provides (whose `apiConsumedBy` relations name
+ * its consumers).
+ *
+ * @public
+ */
+export function catalogContextFromEntities(
+  component: EntityLike,
+  related: ReadonlyArray<EntityLike>,
+): CatalogContext {
+  const spec = component.spec ?? {};
+  const refOf = (e: EntityLike) =>
+    `${e.kind.toLocaleLowerCase('en-US')}:${
+      e.metadata.namespace ?? 'default'
+    }/${e.metadata.name}`;
+  const byRef = new Map(related.map(e => [refOf(e), e]));
+  const targets = (entity: EntityLike, type: string) =>
+    (entity.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
+
+  const dependsOn: ContextResource[] = targets(component, 'dependsOn')
+    .filter(ref => ref.startsWith('resource:'))
+    .map(ref => {
+      const resource = byRef.get(ref);
+      const engine =
+        resource?.metadata.annotations?.[DATABASE_ENGINE_ANNOTATION];
+      return {
+        name: entityName(ref),
+        type:
+          typeof resource?.spec?.type === 'string'
+            ? resource.spec.type
+            : 'resource',
+        ...(engine ? { engine } : {}),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  const apiConsumers = new Set<string>();
+  for (const apiRef of targets(component, 'providesApi')) {
+    const api = byRef.get(apiRef);
+    for (const consumer of api ? targets(api, 'apiConsumedBy') : []) {
+      apiConsumers.add(consumer);
+    }
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return {
+    component: {
+      name: component.metadata.name,
+      namespace: component.metadata.namespace ?? 'default',
+      owner: str(spec.owner) ? entityName(String(spec.owner)) : 'unknown',
+      ...(str(spec.system) ? { system: entityName(String(spec.system)) } : {}),
+      ...(str(spec.lifecycle) ? { lifecycle: str(spec.lifecycle) } : {}),
+      ...(str(spec.type) ? { type: str(spec.type) } : {}),
+      tier: tierFromAnnotations(component.metadata.annotations),
+    },
+    dependsOn,
+    apiConsumers: [...apiConsumers].sort(),
+  };
+}

@@ -1,12 +1,8 @@
-import path from 'node:path';
-import {
-  DescriptorProblem,
-  formatProblem,
-  parseDescriptorSet,
-  sortProblems,
-} from '@gitops/descriptors-common';
-import { readRepository } from '../lib/repository';
+import { DescriptorProblem, sortProblems } from '@gitops/descriptors-common';
+import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
+import { loadRepository } from '../lib/load';
 import { Output } from '../lib/output';
+import { reportProblems } from '../lib/report';
 
 /** Options of `gitops validate`. */
 export interface ValidateOptions {
@@ -21,22 +17,27 @@ export interface ValidateReport {
 }
 
 /**
- * Reads and checks a service repository's descriptors and manifests.
- * Problem paths are relative to the repository root.
+ * Reads a service repository and checks every descriptor against its
+ * language and every manifest. Problem paths are relative to the root.
  */
 export async function validateRepository(dir: string): Promise<ValidateReport> {
-  const repo = await readRepository(dir);
-  const parsed = parseDescriptorSet({
-    descriptors: repo.descriptors,
-    manifests: repo.manifests,
-  });
+  const repo = await loadRepository(dir);
+  const problems = [...repo.problems];
+  const build = repo.source('build');
+  // Schema checks run on files whose YAML is sound; YAML problems are
+  // already reported.
+  const clean = (file: string) => !problems.some(p => p.file === file);
+  if (build && clean(build.path)) {
+    const result = parseBuildInfo(build);
+    if (!result.ok) problems.push(...result.problems);
+  }
   return {
-    root: repo.root,
+    root: repo.files.root,
     files: [
-      ...Object.values(repo.descriptors).map(f => f!.path),
-      ...repo.manifests.map(f => f.path),
+      ...Object.values(repo.files.descriptors).map(f => f!.path),
+      ...repo.files.manifests.map(f => f.path),
     ].sort(),
-    problems: sortProblems([...repo.problems, ...parsed.problems]),
+    problems: sortProblems(problems),
   };
 }
 
@@ -51,17 +52,7 @@ export async function validateCommand(
     out.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return report.problems.length ? 1 : 0;
   }
-  // Problems are printed with the directory as given, so they are clickable
-  // from where the command was run.
-  for (const problem of report.problems) {
-    out.stderr(
-      `${formatProblem({ ...problem, file: path.join(dir, problem.file) })}\n`,
-    );
-  }
-  if (report.problems.length > 0) {
-    out.stderr(`\n${report.problems.length} problem(s) in ${dir}\n`);
-    return 1;
-  }
+  if (report.problems.length) return reportProblems(dir, report.problems, out);
   out.stdout(
     `${dir}: ${report.files.length} file(s) valid: ${report.files.join(
       ', ',
