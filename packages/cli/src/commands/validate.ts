@@ -1,6 +1,5 @@
 import { DescriptorProblem, sortProblems } from '@gitops/descriptors-common';
-import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
-import { loadRepository } from '../lib/load';
+import { loadRepository, validateDescriptors } from '@gitops/descriptors-node';
 import { Output } from '../lib/output';
 import { reportProblems } from '../lib/report';
 
@@ -22,22 +21,17 @@ export interface ValidateReport {
  */
 export async function validateRepository(dir: string): Promise<ValidateReport> {
   const repo = await loadRepository(dir);
-  const problems = [...repo.problems];
-  const build = repo.source('build');
-  // Schema checks run on files whose YAML is sound; YAML problems are
-  // already reported.
-  const clean = (file: string) => !problems.some(p => p.file === file);
-  if (build && clean(build.path)) {
-    const result = parseBuildInfo(build);
-    if (!result.ok) problems.push(...result.problems);
-  }
+  const sources = { descriptors: repo.files.descriptors, manifests: repo.files.manifests };
   return {
     root: repo.files.root,
     files: [
       ...Object.values(repo.files.descriptors).map(f => f!.path),
       ...repo.files.manifests.map(f => f.path),
     ].sort(),
-    problems: sortProblems(problems),
+    problems: sortProblems([
+      ...repo.files.problems,
+      ...validateDescriptors(sources, repo.parsed),
+    ]),
   };
 }
 

@@ -1,10 +1,7 @@
-import path from 'node:path';
 import {
   catalogContextFromEntities,
-  catalogContextFromRepository,
   CatalogContext,
   EntityLike,
-  ParsedDescriptorSet,
 } from '@gitops/descriptors-common';
 
 /** Where the catalog context comes from. */
@@ -16,21 +13,15 @@ export interface ContextOptions {
 }
 
 /**
- * The catalog context of the repository: built offline from its own
- * catalog-info.yaml and kubernetes/, or read from a running Backstage's
- * catalog with `--catalog-url`.
+ * Reads the catalog context of the component the repository declares from a
+ * running Backstage's catalog REST API: the component, the resources it
+ * depends on and the consumers of its APIs.
  */
 export async function resolveContext(
-  dir: string,
-  parsed: ParsedDescriptorSet,
+  offline: CatalogContext,
   options: ContextOptions,
   fetchImpl: typeof fetch = fetch,
 ): Promise<CatalogContext> {
-  const offline = catalogContextFromRepository({
-    catalogEntities: (parsed.descriptors.catalog ?? []).map(d => d.data),
-    manifests: parsed.manifests.flatMap(m => m.documents.map(d => d.data)),
-    fallbackName: path.basename(path.resolve(dir)),
-  });
   if (!options.catalogUrl) return offline;
 
   const base = options.catalogUrl.replace(/\/+$/, '');

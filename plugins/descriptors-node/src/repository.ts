@@ -8,14 +8,14 @@ import {
   KUBERNETES_FOLDER,
 } from '@gitops/descriptors-common';
 
-/** A file read from a service repository on disk. */
+/** A file read from a service repository on disk. @public */
 export interface RepositoryFile {
   /** Path relative to the repository root, with forward slashes. */
   readonly path: string;
   readonly text: string;
 }
 
-/** What the CLI found at the root of a service repository. */
+/** What was found at the root of a service repository. @public */
 export interface RepositoryFiles {
   readonly root: string;
   readonly descriptors: Partial<Record<DescriptorKind, RepositoryFile>>;
@@ -32,6 +32,8 @@ const MAX_MANIFEST_FILES = 500;
  * Reads the descriptor files and the kubernetes/ folder of a repository on
  * disk. Never follows a symlink and never reads a file bigger than the parse
  * limit: both are reported as problems instead.
+ *
+ * @public
  */
 export async function readRepository(
   root: string,

@@ -1,0 +1,9 @@
+/**
+ * Node-side reading and validation of a service repository's descriptors.
+ *
+ * @packageDocumentation
+ */
+
+export * from './repository';
+export * from './load';
+export * from './validate';

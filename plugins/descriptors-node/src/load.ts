@@ -1,0 +1,54 @@
+import path from 'node:path';
+import {
+  catalogContextFromRepository,
+  CatalogContext,
+  DescriptorKind,
+  DescriptorProblem,
+  DescriptorSource,
+  parseDescriptorSet,
+  ParsedDescriptorSet,
+  sortProblems,
+} from '@gitops/descriptors-common';
+import { readRepository, RepositoryFiles } from './repository';
+
+/**
+ * A repository read from disk and parsed, with the catalog context its own
+ * files describe.
+ *
+ * @public
+ */
+export interface LoadedRepository {
+  readonly files: RepositoryFiles;
+  readonly parsed: ParsedDescriptorSet;
+  /** The context from the repository's catalog-info.yaml and kubernetes/. */
+  readonly context: CatalogContext;
+  /** Reading and YAML problems of every file. */
+  readonly problems: DescriptorProblem[];
+  /** The source of a descriptor, or undefined when the file is absent. */
+  source(kind: DescriptorKind): DescriptorSource | undefined;
+}
+
+/**
+ * Reads and parses a repository on disk.
+ *
+ * @public
+ */
+export async function loadRepository(dir: string): Promise<LoadedRepository> {
+  const files = await readRepository(dir);
+  const parsed = parseDescriptorSet({
+    descriptors: files.descriptors,
+    manifests: files.manifests,
+  });
+  const context = catalogContextFromRepository({
+    catalogEntities: (parsed.descriptors.catalog ?? []).map(d => d.data),
+    manifests: parsed.manifests.flatMap(m => m.documents.map(d => d.data)),
+    fallbackName: path.basename(path.resolve(dir)),
+  });
+  return {
+    files,
+    parsed,
+    context,
+    problems: sortProblems([...files.problems, ...parsed.problems]),
+    source: kind => files.descriptors[kind],
+  };
+}

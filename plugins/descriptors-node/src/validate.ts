@@ -1,0 +1,29 @@
+import {
+  DescriptorProblem,
+  ParsedDescriptorSet,
+  DescriptorSetSources,
+  sortProblems,
+} from '@gitops/descriptors-common';
+import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
+
+/**
+ * Checks every descriptor of a repository against its language, after the
+ * YAML checks of {@link @gitops/descriptors-common#parseDescriptorSet}: the
+ * one validation the CLI, the scaffolder action and the catalog module share.
+ * Files whose YAML is broken are not checked again.
+ *
+ * @public
+ */
+export function validateDescriptors(
+  sources: DescriptorSetSources,
+  parsed: ParsedDescriptorSet,
+): DescriptorProblem[] {
+  const problems = [...parsed.problems];
+  const clean = (file: string) => !parsed.problems.some(p => p.file === file);
+  const { build } = sources.descriptors;
+  if (build && clean(build.path)) {
+    const result = parseBuildInfo(build);
+    if (!result.ok) problems.push(...result.problems);
+  }
+  return sortProblems(problems);
+}
