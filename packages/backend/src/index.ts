@@ -19,6 +19,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// gitops:* actions: validate descriptors, expand pipelines, render deployments, generate monitoring
+backend.add(import('@gitops/plugin-scaffolder-backend-module-gitops'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -1,1 +1,9 @@
-export {};
+/**
+ * Scaffolder actions (gitops:*) that run the suite's generators on a
+ * template's workspace.
+ *
+ * @packageDocumentation
+ */
+
+export * from './actions';
+export { scaffolderModuleGitops as default } from './module';

@@ -1,0 +1,2 @@
+export { createValidateDescriptorsAction } from './validateDescriptors';
+export { createExpandPipelineAction } from './expandPipeline';
