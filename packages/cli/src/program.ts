@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { validateCommand } from './commands/validate';
+import { generateMonitoringCommand } from './commands/generateMonitoring';
 import {
   expandPipelineCommand,
   PIPELINE_FORMATS,
@@ -73,6 +74,27 @@ export function createProgram(out: Output, result: { code: number }): Command {
     )
     .action(async (dir: string, options) => {
       result.code = await expandPipelineCommand(dir, options, out);
+    });
+
+  program
+    .command('generate-monitoring')
+    .description(
+      'Generate Grafana dashboards, Prometheus alerting rules and ' +
+        'Alertmanager routes from monitoring-info.yaml into --out: ' +
+        'dashboards/*.json, prometheus/rules.yaml, alertmanager/routes.yaml.',
+    )
+    .argument('<repo-dir>', 'root of the service repository')
+    .requiredOption('--out <dir>', 'folder to write the generated files into')
+    .option(
+      '--catalog-url <url>',
+      'read the catalog context from a running Backstage',
+    )
+    .option(
+      '--token <token>',
+      'Backstage token for --catalog-url (default: $BACKSTAGE_TOKEN)',
+    )
+    .action(async (dir: string, options) => {
+      result.code = await generateMonitoringCommand(dir, options, out);
     });
 
   return program;

@@ -5,6 +5,7 @@ import {
   sortProblems,
 } from '@gitops/descriptors-common';
 import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
+import { parseMonitoringInfo } from '@gitops/plugin-monitoring-common';
 
 /**
  * Checks every descriptor of a repository against its language, after the
@@ -20,9 +21,13 @@ export function validateDescriptors(
 ): DescriptorProblem[] {
   const problems = [...parsed.problems];
   const clean = (file: string) => !parsed.problems.some(p => p.file === file);
-  const { build } = sources.descriptors;
+  const { build, monitoring } = sources.descriptors;
   if (build && clean(build.path)) {
     const result = parseBuildInfo(build);
+    if (!result.ok) problems.push(...result.problems);
+  }
+  if (monitoring && clean(monitoring.path)) {
+    const result = parseMonitoringInfo(monitoring);
     if (!result.ok) problems.push(...result.problems);
   }
   return sortProblems(problems);

@@ -2,6 +2,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createExpandPipelineAction,
+  createGenerateMonitoringAction,
   createValidateDescriptorsAction,
 } from './actions';
 
@@ -20,6 +21,7 @@ export const scaffolderModuleGitops = createBackendModule({
         scaffolder.addActions(
           createValidateDescriptorsAction(),
           createExpandPipelineAction(),
+          createGenerateMonitoringAction(),
         );
       },
     });

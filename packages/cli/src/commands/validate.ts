@@ -21,7 +21,10 @@ export interface ValidateReport {
  */
 export async function validateRepository(dir: string): Promise<ValidateReport> {
   const repo = await loadRepository(dir);
-  const sources = { descriptors: repo.files.descriptors, manifests: repo.files.manifests };
+  const sources = {
+    descriptors: repo.files.descriptors,
+    manifests: repo.files.manifests,
+  };
   return {
     root: repo.files.root,
     files: [

@@ -1,2 +1,3 @@
 export { createValidateDescriptorsAction } from './validateDescriptors';
 export { createExpandPipelineAction } from './expandPipeline';
+export { createGenerateMonitoringAction } from './generateMonitoring';

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { runCli } from './program';
+
+const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
+
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  const io = {
+    stdout: (t: string) => void (out.stdout += t),
+    stderr: (t: string) => void (out.stderr += t),
+  };
+  return { out, io };
+}
+
+describe('gitops generate-monitoring', () => {
+  it("writes example-app's dashboards, rules and routes, accepted by promtool and amtool", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-mon-'));
+    const { out, io } = capture();
+    expect(
+      await runCli(['generate-monitoring', exampleApp, '--out', outDir], io),
+    ).toBe(0);
+    const written = out.stdout
+      .trim()
+      .split('\n')
+      .map(f => path.relative(outDir, f));
+    expect(written).toEqual([
+      'alertmanager/routes.yaml',
+      expect.stringMatching(
+        /^dashboards\/example-app-dashboard-[0-9a-f]+\.json$/,
+      ),
+      'prometheus/rules.yaml',
+    ]);
+    const dashboard = JSON.parse(
+      fs.readFileSync(path.join(outDir, written[1]), 'utf8'),
+    );
+    expect(dashboard.title).toBe('[example-app] Dashboard');
+    // Real tools from Debian's prometheus and prometheus-alertmanager packages.
+    execFileSync('promtool', [
+      'check',
+      'rules',
+      path.join(outDir, 'prometheus/rules.yaml'),
+    ]);
+    execFileSync('amtool', [
+      'check-config',
+      path.join(outDir, 'alertmanager/routes.yaml'),
+    ]);
+  });
+
+  it('writes nothing when monitoring-info.yaml is broken', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-mon-repo-'));
+    fs.cpSync(exampleApp, dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'monitoring-info.yaml'),
+      'metadata:\n  schemaVersion: 5\ncomponents:\n  example-app:\n    - name: x\n      panels:\n        - template: nope\n          type: bundle\n',
+    );
+    const outDir = path.join(dir, 'out');
+    const { out, io } = capture();
+    expect(
+      await runCli(['generate-monitoring', dir, '--out', outDir], io),
+    ).toBe(1);
+    expect(out.stderr).toMatch(/monitoring-info\.yaml:7:\d+: /);
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
+
+  it('requires --out', async () => {
+    const { out, io } = capture();
+    expect(await runCli(['generate-monitoring', exampleApp], io)).toBe(1);
+    expect(out.stderr).toContain("required option '--out <dir>' not specified");
+  });
+});

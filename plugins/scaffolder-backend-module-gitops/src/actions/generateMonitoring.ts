@@ -1,0 +1,92 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { DESCRIPTOR_FILES } from '@gitops/descriptors-common';
+import {
+  generateMonitoring,
+  monitoringFiles,
+  parseMonitoringInfo,
+} from '@gitops/plugin-monitoring-common';
+import { examples } from './generateMonitoring.examples';
+import {
+  loadWorkspaceRepository,
+  repositoryPathInput,
+  throwProblems,
+  writeWorkspaceFiles,
+} from './workspace';
+
+/**
+ * `gitops:monitoring:generate`: generates the Grafana dashboards,
+ * Prometheus rules and Alertmanager routes of monitoring-info.yaml into the
+ * workspace.
+ *
+ * @public
+ */
+export function createGenerateMonitoringAction() {
+  return createTemplateAction({
+    id: 'gitops:monitoring:generate',
+    description:
+      "Generates the Grafana dashboards, Prometheus alerting rules and Alertmanager routes declared by the repository's monitoring-info.yaml.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...repositoryPathInput,
+        targetPath: z =>
+          z
+            .string()
+            .default('generated/monitoring')
+            .describe(
+              'Folder inside the workspace for dashboards/*.json, prometheus/rules.yaml and alertmanager/routes.yaml',
+            ),
+      },
+      output: {
+        dashboards: z =>
+          z.array(z.string()).describe('Titles of the generated dashboards'),
+        alerts: z =>
+          z.array(z.string()).describe('Names of the generated alerts'),
+        files: z =>
+          z.array(z.string()).describe('Files written into the workspace'),
+      },
+    },
+    async handler(ctx) {
+      const { path: repoPath, targetPath = 'generated/monitoring' } = ctx.input;
+      const { repo } = await loadWorkspaceRepository(
+        ctx.workspacePath,
+        repoPath,
+      );
+      const source = repo.source('monitoring');
+      if (!source) {
+        throwProblems(repoPath, [
+          ...repo.problems,
+          {
+            file: DESCRIPTOR_FILES.monitoring,
+            line: 1,
+            column: 1,
+            path: '',
+            message: 'missing: nothing to generate',
+          },
+        ]);
+      }
+      const parsed = parseMonitoringInfo(source);
+      if (!parsed.ok) throwProblems(repoPath, parsed.problems);
+      const output = generateMonitoring(parsed.value, repo.context);
+      const files = monitoringFiles(output);
+      const written = ctx.isDryRun
+        ? files.map(f => `${targetPath}/${f.path}`).sort()
+        : await ctx.checkpoint({
+            key: `gitops-monitoring-files-${repoPath}-${targetPath}`,
+            fn: () => writeWorkspaceFiles(ctx.workspacePath, targetPath, files),
+          });
+      ctx.output(
+        'dashboards',
+        output.dashboards.map(d => d.title),
+      );
+      ctx.output(
+        'alerts',
+        output.prometheusRules.groups
+          .flatMap(g => g.rules.map(r => r.alert))
+          .sort(),
+      );
+      ctx.output('files', written);
+    },
+  });
+}
