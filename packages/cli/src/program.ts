@@ -1,11 +1,25 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { validateCommand } from './commands/validate';
 import { generateMonitoringCommand } from './commands/generateMonitoring';
+import { renderDeploymentCommand } from './commands/renderDeployment';
 import {
   expandPipelineCommand,
   PIPELINE_FORMATS,
 } from './commands/expandPipeline';
 import { Output } from './lib/output';
+
+/** The options every generating command takes to find its catalog context. */
+function withContextOptions(command: Command): Command {
+  return command
+    .option(
+      '--catalog-url <url>',
+      'read the catalog context from a running Backstage instead of the repository',
+    )
+    .option(
+      '--token <token>',
+      'Backstage token for --catalog-url (default: $BACKSTAGE_TOKEN)',
+    );
+}
 
 function oneOf<T extends string>(values: readonly T[]) {
   return (value: string): T => {
@@ -51,8 +65,7 @@ export function createProgram(out: Output, result: { code: number }): Command {
       result.code = await validateCommand(dir, options, out);
     });
 
-  program
-    .command('expand-pipeline')
+  withContextOptions(program.command('expand-pipeline'))
     .description(
       'Expand build-info.yaml into the full pipeline definition, printed as ' +
         'YAML (Tingle format, GitHub Actions workflows or Argo Workflows).',
@@ -64,20 +77,11 @@ export function createProgram(out: Output, result: { code: number }): Command {
       oneOf(PIPELINE_FORMATS),
       'tingle',
     )
-    .option(
-      '--catalog-url <url>',
-      'read the catalog context from a running Backstage instead of the repository',
-    )
-    .option(
-      '--token <token>',
-      'Backstage token for --catalog-url (default: $BACKSTAGE_TOKEN)',
-    )
     .action(async (dir: string, options) => {
       result.code = await expandPipelineCommand(dir, options, out);
     });
 
-  program
-    .command('generate-monitoring')
+  withContextOptions(program.command('generate-monitoring'))
     .description(
       'Generate Grafana dashboards, Prometheus alerting rules and ' +
         'Alertmanager routes from monitoring-info.yaml into --out: ' +
@@ -85,16 +89,29 @@ export function createProgram(out: Output, result: { code: number }): Command {
     )
     .argument('<repo-dir>', 'root of the service repository')
     .requiredOption('--out <dir>', 'folder to write the generated files into')
-    .option(
-      '--catalog-url <url>',
-      'read the catalog context from a running Backstage',
-    )
-    .option(
-      '--token <token>',
-      'Backstage token for --catalog-url (default: $BACKSTAGE_TOKEN)',
-    )
     .action(async (dir: string, options) => {
       result.code = await generateMonitoringCommand(dir, options, out);
+    });
+
+  withContextOptions(program.command('render-deployment'))
+    .description(
+      'Render deployment-info.yaml and kubernetes/ into the Kubernetes ' +
+        'objects to apply for a commit and an environment (multi-document ' +
+        'YAML): images pinned to the commit, namespace per component, and ' +
+        'an Argo Rollouts canary when automatedCanary is declared.',
+    )
+    .argument('<repo-dir>', 'root of the service repository')
+    .requiredOption(
+      '--commit <sha>',
+      'the commit being deployed (7 to 40 hex characters)',
+    )
+    .option('--environment <env>', 'target environment', 'production')
+    .option(
+      '--registry <host/path>',
+      'container registry for images that name none',
+    )
+    .action(async (dir: string, options) => {
+      result.code = await renderDeploymentCommand(dir, options, out);
     });
 
   return program;

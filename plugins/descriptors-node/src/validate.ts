@@ -6,6 +6,10 @@ import {
 } from '@gitops/descriptors-common';
 import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
 import { parseMonitoringInfo } from '@gitops/plugin-monitoring-common';
+import {
+  parseDeploymentInfo,
+  parseManifests,
+} from '@gitops/plugin-deployments-common';
 
 /**
  * Checks every descriptor of a repository against its language, after the
@@ -21,9 +25,18 @@ export function validateDescriptors(
 ): DescriptorProblem[] {
   const problems = [...parsed.problems];
   const clean = (file: string) => !parsed.problems.some(p => p.file === file);
-  const { build, monitoring } = sources.descriptors;
+  const { build, deployment, monitoring } = sources.descriptors;
   if (build && clean(build.path)) {
     const result = parseBuildInfo(build);
+    if (!result.ok) problems.push(...result.problems);
+  }
+  if (deployment && clean(deployment.path)) {
+    const result = parseDeploymentInfo(deployment);
+    if (!result.ok) problems.push(...result.problems);
+  }
+  const manifests = (sources.manifests ?? []).filter(m => clean(m.path));
+  if (manifests.length > 0) {
+    const result = parseManifests(manifests);
     if (!result.ok) problems.push(...result.problems);
   }
   if (monitoring && clean(monitoring.path)) {

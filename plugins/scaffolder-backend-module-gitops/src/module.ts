@@ -3,6 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   createExpandPipelineAction,
   createGenerateMonitoringAction,
+  createRenderDeploymentAction,
   createValidateDescriptorsAction,
 } from './actions';
 
@@ -21,6 +22,7 @@ export const scaffolderModuleGitops = createBackendModule({
         scaffolder.addActions(
           createValidateDescriptorsAction(),
           createExpandPipelineAction(),
+          createRenderDeploymentAction(),
           createGenerateMonitoringAction(),
         );
       },

@@ -1,3 +1,4 @@
 export { createValidateDescriptorsAction } from './validateDescriptors';
 export { createExpandPipelineAction } from './expandPipeline';
 export { createGenerateMonitoringAction } from './generateMonitoring';
+export { createRenderDeploymentAction } from './renderDeployment';

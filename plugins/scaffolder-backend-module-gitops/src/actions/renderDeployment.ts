@@ -1,0 +1,132 @@
+import { stringify } from 'yaml';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { DESCRIPTOR_FILES } from '@gitops/descriptors-common';
+import {
+  parseDeploymentInfo,
+  parseManifests,
+  renderDeployment,
+} from '@gitops/plugin-deployments-common';
+import { examples } from './renderDeployment.examples';
+import {
+  loadWorkspaceRepository,
+  repositoryPathInput,
+  throwProblems,
+  writeWorkspaceFiles,
+} from './workspace';
+
+/**
+ * `gitops:deployment:render`: renders deployment-info.yaml and kubernetes/
+ * into the Kubernetes objects to apply for a commit and an environment.
+ *
+ * @public
+ */
+export function createRenderDeploymentAction() {
+  return createTemplateAction({
+    id: 'gitops:deployment:render',
+    description:
+      "Renders the repository's deployment-info.yaml and kubernetes/ folder into the Kubernetes objects to apply: images pinned to the commit, a namespace per component and an Argo Rollouts canary.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...repositoryPathInput,
+        commit: z =>
+          z
+            .string()
+            .regex(
+              /^[0-9a-f]{7,40}$/,
+              'a commit SHA: 7 to 40 lower-case hex characters',
+            )
+            .describe('The commit being deployed; images are pinned to it'),
+        environment: z =>
+          z.string().default('production').describe('The target environment'),
+        registry: z =>
+          z
+            .string()
+            .optional()
+            .describe('Container registry for images that name none'),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'File inside the workspace to write the manifests to (multi-document YAML); not written when omitted',
+            ),
+      },
+      output: {
+        manifests: z =>
+          z.string().describe('The rendered objects, multi-document YAML'),
+        objects: z =>
+          z
+            .array(z.string())
+            .describe('The rendered objects as Kind/namespace/name'),
+      },
+    },
+    async handler(ctx) {
+      const {
+        path: repoPath,
+        commit,
+        environment = 'production',
+        registry,
+        targetPath,
+      } = ctx.input;
+      const { repo } = await loadWorkspaceRepository(
+        ctx.workspacePath,
+        repoPath,
+      );
+      const source = repo.source('deployment');
+      if (!source) {
+        throwProblems(repoPath, [
+          ...repo.problems,
+          {
+            file: DESCRIPTOR_FILES.deployment,
+            line: 1,
+            column: 1,
+            path: '',
+            message: 'missing: nothing to render',
+          },
+        ]);
+      }
+      const info = parseDeploymentInfo(source);
+      const manifests = parseManifests(repo.files.manifests);
+      if (!info.ok || !manifests.ok) {
+        throwProblems(repoPath, [
+          ...(info.ok ? [] : info.problems),
+          ...(manifests.ok ? [] : manifests.problems),
+        ]);
+      }
+      const rendered = renderDeployment({
+        info: info.value,
+        manifests: manifests.objects,
+        commit,
+        environment,
+        context: repo.context,
+        ...(registry ? { registry } : {}),
+      });
+      if (!rendered.ok) throwProblems(repoPath, rendered.problems);
+      const yaml = rendered.objects
+        .map(o => stringify(o, { lineWidth: 0 }))
+        .join('---\n');
+      if (targetPath && !ctx.isDryRun) {
+        await ctx.checkpoint({
+          key: `gitops-deployment-${targetPath}-${commit}-${environment}`,
+          fn: async () => {
+            await writeWorkspaceFiles(ctx.workspacePath, '.', [
+              { path: targetPath, content: yaml },
+            ]);
+          },
+        });
+      }
+      ctx.output('manifests', yaml);
+      ctx.output(
+        'objects',
+        rendered.objects.map(
+          o =>
+            `${o.kind}/${
+              o.metadata?.namespace ? `${o.metadata.namespace}/` : ''
+            }${o.metadata?.name}`,
+        ),
+      );
+    },
+  });
+}
