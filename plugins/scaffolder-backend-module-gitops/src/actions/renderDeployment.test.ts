@@ -27,11 +27,18 @@ describe('gitops:deployment:render', () => {
     expect(rollout.spec.template.spec.containers[0].image).toMatch(
       new RegExp(`example-app:${input.commit}$`),
     );
-    if (input.targetPath) {
-      expect(
-        fs.readFileSync(path.join(workspace, String(input.targetPath)), 'utf8'),
-      ).toBe(outputs.manifests);
-    }
+  });
+
+  it('writes the manifests to targetPath inside the workspace', async () => {
+    const workspace = exampleWorkspace();
+    const outputs = await runAction(
+      action,
+      { path: '.', commit: '439ac5d', targetPath: 'rendered/production.yaml' },
+      workspace,
+    );
+    expect(
+      fs.readFileSync(path.join(workspace, 'rendered/production.yaml'), 'utf8'),
+    ).toBe(outputs.manifests);
   });
 
   it('reports a bad commit instead of rendering', async () => {
