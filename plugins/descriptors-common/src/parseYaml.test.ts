@@ -166,6 +166,42 @@ describe('parseYaml', () => {
     ).toMatchObject({ line: 3, column: 3 });
   });
 
+  it('finds duplicate keys in nested maps, with their path', () => {
+    const problems = problemsOf('a:\n  - b: 1\n    c: 2\n    b: 3\n');
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 4, column: 5, path: 'a[0].b' }),
+    ]);
+  });
+
+  it('counts documents from their markers, leading comments included', () => {
+    const problems = problemsOf('# header\n---\na: 1\n---\nb: 2\n', {
+      maxDocuments: 1,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: 4,
+        column: 1,
+        message: expect.stringMatching(/2 YAML documents/),
+      }),
+    ]);
+  });
+
+  it('refuses too many aliases before building the data', () => {
+    const refs = Array.from({ length: 150 }, (_, i) => `k${i}: *a`).join('\n');
+    const problems = problemsOf(`x: &a 1\n${refs}\n`);
+    expect(problems[0].message).toMatch(
+      /too many alias references \(limit 100\)/,
+    );
+  });
+
+  it('checks keys in linear time: a map of 5,000 keys is fine', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `k${i}: v`).join('\n');
+    const result = parseYaml('x.yaml', text);
+    expect(
+      result.ok && Object.keys(result.documents[0].data as object),
+    ).toHaveLength(5000);
+  });
+
   it('treats an empty file as one empty document', () => {
     const result = parseYaml('x.yaml', '');
     expect(result.ok).toBe(true);

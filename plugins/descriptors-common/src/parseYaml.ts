@@ -6,8 +6,10 @@ import {
   isSeq,
   LineCounter,
   Node,
+  Pair,
   parseAllDocuments,
   visit,
+  YAMLMap,
 } from 'yaml';
 import { DataPath, DescriptorProblem, formatDataPath } from './problems';
 
@@ -20,7 +22,10 @@ import { DataPath, DescriptorProblem, formatDataPath } from './problems';
 export interface YamlLimits {
   /**
    * Largest accepted file, in bytes (UTF-8).
-   * @defaultValue 1 MiB
+   * The yaml package reads about 1 MB/s, so this also bounds the time a
+   * hostile file can cost (a 64 KiB file is refused or read in well under
+   * 100 ms). Hand-written descriptors are a few KiB.
+   * @defaultValue 64 KiB
    */
   readonly maxBytes?: number;
   /**
@@ -38,7 +43,7 @@ export interface YamlLimits {
 
 /** @public */
 export const DEFAULT_YAML_LIMITS: Required<YamlLimits> = Object.freeze({
-  maxBytes: 1024 * 1024,
+  maxBytes: 64 * 1024,
   maxAliasCount: 100,
   maxDocuments: 1,
 });
@@ -94,6 +99,22 @@ export function parseYaml(
     ...DEFAULT_YAML_LIMITS,
     ...limits,
   };
+  // Too many documents is answered from the markers alone, before the size
+  // check, so that the message names the real problem.
+  const markers = extraDocumentMarker(text, maxDocuments);
+  if (markers) {
+    const pos = new LineCounter();
+    pos.addNewLine(0);
+    for (const m of text.matchAll(/\n/g)) pos.addNewLine(m.index + 1);
+    const { line, col } = pos.linePos(markers.offset);
+    return fail({
+      file,
+      line,
+      column: col,
+      path: '',
+      message: `file holds ${markers.total} YAML documents, more than the limit of ${maxDocuments}`,
+    });
+  }
   const bytes = utf8Length(text, maxBytes);
   if (bytes > maxBytes) {
     return fail({
@@ -110,7 +131,10 @@ export function parseYaml(
     lineCounter,
     schema: 'core',
     strict: true,
-    uniqueKeys: true,
+    // The yaml package checks unique keys by comparing each key with every
+    // earlier one (quadratic: a 1 MB file of keys takes minutes); the scan
+    // below does it with a set per map.
+    uniqueKeys: false,
     merge: false,
     prettyErrors: false,
   });
@@ -142,15 +166,25 @@ export function parseYaml(
   const documents: ParsedYamlDocument[] = [];
   for (const doc of list) {
     for (const error of doc.errors) {
-      problems.push(at(error.pos[0], [], describeYamlError(error, text)));
+      problems.push(at(error.pos[0], [], describeYamlError(error)));
     }
     for (const warning of doc.warnings) {
       // Unknown tags are warnings to the yaml package; a descriptor has no
       // use for them and they would otherwise be silently dropped.
-      problems.push(at(warning.pos[0], [], describeYamlError(warning, text)));
+      problems.push(at(warning.pos[0], [], describeYamlError(warning)));
     }
     if (doc.errors.length > 0) continue;
-    problems.push(...findForbiddenKeys(doc, at));
+    const scan = scanDocument(doc, at);
+    problems.push(...scan.problems);
+    // Every alias costs a walk of the document when it is resolved, so a
+    // document with many of them (an alias bomb, a long merge chain) is
+    // refused before building its data.
+    if (scan.aliases > maxAliasCount) {
+      problems.push(
+        at(doc.range?.[0] ?? 0, [], aliasBombMessage(maxAliasCount)),
+      );
+      continue;
+    }
 
     let data: unknown;
     try {
@@ -161,7 +195,7 @@ export function parseYaml(
           doc.range?.[0] ?? 0,
           [],
           error instanceof ReferenceError && /alias/i.test(error.message)
-            ? `too many alias references (limit ${maxAliasCount}); is this an alias bomb?`
+            ? aliasBombMessage(maxAliasCount)
             : `cannot read document: ${(error as Error).message}`,
         ),
       );
@@ -178,6 +212,24 @@ export function parseYaml(
     : { ok: true, documents };
 }
 
+/**
+ * When the document markers (`---` at the start of a line) show more
+ * documents than allowed: the total and where the first extra one starts.
+ */
+function extraDocumentMarker(
+  text: string,
+  maxDocuments: number,
+): { total: number; offset: number } | undefined {
+  const markers = [...text.matchAll(/^---(?=[ \t\r\n]|$)/gm)].map(m => m.index);
+  if (markers.length < maxDocuments) return undefined;
+  // Content before the first marker is a document of its own.
+  const head = text.slice(0, markers[0] ?? text.length);
+  const implicit = /^[ \t]*[^\s#]/m.test(head) ? 1 : 0;
+  const total = markers.length + implicit;
+  if (total <= maxDocuments) return undefined;
+  return { total, offset: markers[maxDocuments - implicit] };
+}
+
 /** UTF-8 length, without encoding when the answer is obvious. */
 function utf8Length(text: string, limit: number): number {
   // Every UTF-16 code unit is 1 to 3 bytes of UTF-8.
@@ -189,36 +241,51 @@ function fail(problem: DescriptorProblem): ParseYamlResult {
   return { ok: false, problems: [problem] };
 }
 
-function describeYamlError(
-  error: { code: string; message: string; pos: [number, number] },
-  text: string,
-): string {
+function describeYamlError(error: { code: string; message: string }): string {
   // The yaml package appends its own "at line X, column Y" and a code excerpt;
   // we report positions ourselves, so keep the first sentence only.
   const first = error.message
     .split('\n')[0]
     .replace(/ at line \d+, column \d+:?$/, '');
-  switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      const line = text.slice(error.pos[0]).split('\n', 1)[0];
-      const key = /^(.+?)\s*:(\s|$)/.exec(line)?.[1] ?? line;
-      return `duplicate key ${JSON.stringify(
-        key.slice(0, 80),
-      )}: each key may appear once`;
-    }
-    case 'TAG_RESOLVE_FAILED':
-      return `unsupported YAML tag: ${first}`;
-    default:
-      return first;
-  }
+  return error.code === 'TAG_RESOLVE_FAILED'
+    ? `unsupported YAML tag: ${first}`
+    : first;
 }
 
-function findForbiddenKeys(
+function aliasBombMessage(limit: number): string {
+  return `too many alias references (limit ${limit}); is this an alias bomb?`;
+}
+
+/** One walk of the document: forbidden keys, and the number of aliases. */
+function scanDocument(
   doc: Document,
   at: (offset: number, path: DataPath, message: string) => DescriptorProblem,
-): DescriptorProblem[] {
+): { problems: DescriptorProblem[]; aliases: number } {
   const problems: DescriptorProblem[] = [];
+  let aliases = 0;
   visit(doc, {
+    Alias() {
+      aliases++;
+    },
+    Map(_key, map, ancestors) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (seen.has(key)) {
+          problems.push(
+            at(
+              pair.key.range?.[0] ?? 0,
+              [...pathOf([...ancestors, map]), String(key)],
+              `duplicate key ${JSON.stringify(
+                String(key).slice(0, 80),
+              )}: each key may appear once`,
+            ),
+          );
+        }
+        seen.add(key);
+      }
+    },
     Pair(_key, pair, ancestors) {
       if (isScalar(pair.key) && pair.key.value === '__proto__') {
         const path = pathOf(ancestors);
@@ -232,7 +299,7 @@ function findForbiddenKeys(
       }
     },
   });
-  return problems;
+  return { problems, aliases };
 }
 
 /** Rebuilds the data path of a node from the ancestors `visit` hands us. */
@@ -250,6 +317,25 @@ function pathOf(ancestors: readonly unknown[]): (string | number)[] {
   return path;
 }
 
+/**
+ * The pairs of a map by key, built once per map: a file with thousands of
+ * problems would otherwise search its maps thousands of times.
+ */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && !index.has(String(pair.key.value))) {
+        index.set(String(pair.key.value), pair);
+      }
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
+}
+
 /** Offset of the deepest node on `path` that exists in the document. */
 function locateOffset(doc: Document, path: DataPath, atKey: boolean): number {
   let node: unknown = doc.contents;
@@ -258,9 +344,7 @@ function locateOffset(doc: Document, path: DataPath, atKey: boolean): number {
     const segment = path[i];
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find(
-        p => isScalar(p.key) && String(p.key.value) === String(segment),
-      );
+      const pair = pairsByKey(node).get(String(segment));
       if (!pair) break;
       const last = i === path.length - 1;
       next = (last && atKey) || !pair.value ? pair.key : pair.value;

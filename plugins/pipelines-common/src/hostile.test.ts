@@ -60,7 +60,7 @@ describe('hostile build-info.yaml corpus', () => {
       5 * 1024 * 1024,
     )}\n`;
     expectProblem(text, {
-      message: 'more than the limit of 1048576 bytes',
+      message: 'more than the limit of 65536 bytes',
       line: 1,
       column: 1,
     });
@@ -71,11 +71,22 @@ describe('hostile build-info.yaml corpus', () => {
     expectProblem(text, { message: '1000 YAML documents', line: 2, column: 1 });
   });
 
-  it('refuses a 10,000-entry merge chain', () => {
+  it('refuses a 10,000-entry merge chain by its size, before parsing it', () => {
     const lines = ['version: 2', 'a0: &a0 {type: javaBackend}'];
     for (let i = 1; i < 10000; i++)
       lines.push(`a${i}: &a${i} {<<: *a${i - 1}}`);
     lines.push('template: *a9999');
+    expectProblem(`${lines.join('\n')}\n`, {
+      message: 'more than the limit of 65536 bytes',
+      line: 1,
+      column: 1,
+    });
+  });
+
+  it('refuses a 1,000-entry merge chain by its alias count', () => {
+    const lines = ['version: 2', 'a0: &a0 {type: javaBackend}'];
+    for (let i = 1; i < 1000; i++) lines.push(`a${i}: &a${i} {<<: *a${i - 1}}`);
+    lines.push('template: *a999');
     // Merge keys are not YAML 1.2: the aliases count against the limit.
     expectProblem(`${lines.join('\n')}\n`, {
       message: 'too many alias references',
