@@ -33,7 +33,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 const catalogInfo =
-  'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n';
+  'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n';
 
 describe('gitops validate', () => {
   it('accepts the seed example service', async () => {

@@ -12,3 +12,4 @@ export * from './validate';
 export * from './catalogContext';
 export * from './infrastructure';
 export * from './metrics';
+export * from './catalogInfo';

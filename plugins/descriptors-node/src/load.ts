@@ -8,6 +8,7 @@ import {
   parseDescriptorSet,
   ParsedDescriptorSet,
   sortProblems,
+  validateCatalogInfo,
 } from '@gitops/descriptors-common';
 import { readRepository, RepositoryFiles } from './repository';
 
@@ -22,7 +23,10 @@ export interface LoadedRepository {
   readonly parsed: ParsedDescriptorSet;
   /** The context from the repository's catalog-info.yaml and kubernetes/. */
   readonly context: CatalogContext;
-  /** Reading and YAML problems of every file. */
+  /**
+   * Reading and YAML problems of every file, and problems of
+   * catalog-info.yaml that make the catalog context unreliable.
+   */
   readonly problems: DescriptorProblem[];
   /** The source of a descriptor, or undefined when the file is absent. */
   source(kind: DescriptorKind): DescriptorSource | undefined;
@@ -48,7 +52,11 @@ export async function loadRepository(dir: string): Promise<LoadedRepository> {
     files,
     parsed,
     context,
-    problems: sortProblems([...files.problems, ...parsed.problems]),
+    problems: sortProblems([
+      ...files.problems,
+      ...parsed.problems,
+      ...validateCatalogInfo(parsed.descriptors.catalog ?? []),
+    ]),
     source: kind => files.descriptors[kind],
   };
 }

@@ -3,6 +3,7 @@ import {
   ParsedDescriptorSet,
   DescriptorSetSources,
   sortProblems,
+  validateCatalogInfo,
 } from '@gitops/descriptors-common';
 import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
 import { parseMonitoringInfo } from '@gitops/plugin-monitoring-common';
@@ -23,7 +24,10 @@ export function validateDescriptors(
   sources: DescriptorSetSources,
   parsed: ParsedDescriptorSet,
 ): DescriptorProblem[] {
-  const problems = [...parsed.problems];
+  const problems = [
+    ...parsed.problems,
+    ...validateCatalogInfo(parsed.descriptors.catalog ?? []),
+  ];
   const clean = (file: string) => !parsed.problems.some(p => p.file === file);
   const { build, deployment, monitoring } = sources.descriptors;
   if (build && clean(build.path)) {
