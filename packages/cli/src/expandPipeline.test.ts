@@ -1,30 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse, parseAllDocuments } from 'yaml';
 import { runCli } from './program';
-
-const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
-
-function capture() {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: (t: string) => void (out.stdout += t),
-    stderr: (t: string) => void (out.stderr += t),
-  };
-  return { out, io };
-}
-
-function tempRepo(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-expand-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { capture, tempRepo, exampleApp } from './__testUtils__/cli';
 
 const catalogInfo = [
   'apiVersion: backstage.io/v1alpha1',

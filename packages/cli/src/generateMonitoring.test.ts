@@ -3,17 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runCli } from './program';
-
-const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
-
-function capture() {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: (t: string) => void (out.stdout += t),
-    stderr: (t: string) => void (out.stderr += t),
-  };
-  return { out, io };
-}
+import { capture, exampleApp, exampleCopy } from './__testUtils__/cli';
 
 describe('gitops generate-monitoring', () => {
   it("writes example-app's dashboards, rules and routes, accepted by promtool and amtool", async () => {
@@ -50,8 +40,7 @@ describe('gitops generate-monitoring', () => {
   });
 
   it('writes nothing when monitoring-info.yaml is broken', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-mon-repo-'));
-    fs.cpSync(exampleApp, dir, { recursive: true });
+    const dir = exampleCopy();
     fs.writeFileSync(
       path.join(dir, 'monitoring-info.yaml'),
       'metadata:\n  schemaVersion: 5\ncomponents:\n  example-app:\n    - name: x\n      panels:\n        - template: nope\n          type: bundle\n',

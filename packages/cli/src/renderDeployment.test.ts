@@ -1,20 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from './program';
+import { capture, exampleApp, exampleCopy } from './__testUtils__/cli';
 
-const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
 const sha = '439ac5d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6';
-
-function capture() {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: (t: string) => void (out.stdout += t),
-    stderr: (t: string) => void (out.stderr += t),
-  };
-  return { out, io };
-}
 
 describe('gitops render-deployment', () => {
   it('renders example-app for a commit as multi-document YAML', async () => {
@@ -65,8 +55,7 @@ describe('gitops render-deployment', () => {
   });
 
   it('exits 1 with positions for a manifest with a shell-injected image', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-render-'));
-    fs.cpSync(exampleApp, dir, { recursive: true });
+    const dir = exampleCopy();
     const file = path.join(dir, 'kubernetes/deployment.yaml');
     fs.writeFileSync(
       file,

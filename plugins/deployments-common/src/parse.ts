@@ -1,12 +1,12 @@
 import {
   DataPath,
   DESCRIPTOR_FILES,
-  DESCRIPTOR_MAX_DOCUMENTS,
   DescriptorProblem,
   DescriptorSource,
   formatDataPath,
   MANIFEST_MAX_DOCUMENTS,
   ParsedYamlDocument,
+  parseDescriptor,
   parseYaml,
   sortProblems,
   validateDocument,
@@ -103,29 +103,11 @@ export function manifestProblem(
 export function parseDeploymentInfo(
   source: DescriptorSource,
 ): ValidateResult<DeploymentInfo> {
-  const parsed = parseYaml(source.path, source.text, {
-    maxDocuments: DESCRIPTOR_MAX_DOCUMENTS.deployment,
+  const result = parseDescriptor(source, deploymentInfoSchema, {
+    emptyMessage:
+      'deployment-info.yaml is empty: it needs version: 1 and components',
   });
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const doc = parsed.documents[0];
-  if (!doc || doc.data === null || doc.data === undefined) {
-    return {
-      ok: false,
-      problems: [
-        {
-          file: source.path,
-          line: 1,
-          column: 1,
-          path: '',
-          message:
-            'deployment-info.yaml is empty: it needs version: 1 and components',
-        },
-      ],
-    };
-  }
-  const result = validateDocument(doc, deploymentInfoSchema);
-  if (!result.ok) return { ok: false, problems: sortProblems(result.problems) };
-  origins.set(result.value, doc);
+  if (result.ok && result.document) origins.set(result.value, result.document);
   return result;
 }
 

@@ -1,6 +1,12 @@
 import type { ZodType } from 'zod';
-import type { ParsedYamlDocument } from './parseYaml';
-import { DataPath, DescriptorProblem, formatDataPath } from './problems';
+import { parseYaml, ParsedYamlDocument } from './parseYaml';
+import type { DescriptorSource } from './descriptorSet';
+import {
+  DataPath,
+  DescriptorProblem,
+  formatDataPath,
+  sortProblems,
+} from './problems';
 
 /**
  * A validated document: its typed value and the document it came from, so
@@ -87,4 +93,39 @@ export function validateDocument<T>(
     }
   }
   return { ok: false, problems };
+}
+
+/**
+ * Parses a single-document descriptor and validates it against its schema:
+ * the one way every descriptor language reads its file. An empty file (or
+ * one holding only comments) is a problem of its own.
+ *
+ * @public
+ */
+export function parseDescriptor<T>(
+  source: DescriptorSource,
+  schema: ZodType<T>,
+  options: { emptyMessage?: string } = {},
+): ValidateResult<T> {
+  const parsed = parseYaml(source.path, source.text, { maxDocuments: 1 });
+  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
+  const doc = parsed.documents[0];
+  if (!doc || doc.data === null || doc.data === undefined) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file: source.path,
+          line: 1,
+          column: 1,
+          path: '',
+          message: options.emptyMessage ?? 'the file is empty',
+        },
+      ],
+    };
+  }
+  const result = validateDocument(doc, schema);
+  return result.ok
+    ? result
+    : { ok: false, problems: sortProblems(result.problems) };
 }

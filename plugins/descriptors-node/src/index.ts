@@ -7,3 +7,4 @@
 export * from './repository';
 export * from './load';
 export * from './validate';
+export * from './generate';

@@ -1,9 +1,6 @@
 import {
-  DESCRIPTOR_MAX_DOCUMENTS,
   DescriptorSource,
-  parseYaml,
-  sortProblems,
-  validateDocument,
+  parseDescriptor,
   ValidateResult,
 } from '@gitops/descriptors-common';
 import { MonitoringInfo, monitoringInfoSchema } from './schema';
@@ -17,17 +14,5 @@ import { MonitoringInfo, monitoringInfoSchema } from './schema';
 export function parseMonitoringInfo(
   source: DescriptorSource,
 ): ValidateResult<MonitoringInfo> {
-  const parsed = parseYaml(source.path, source.text, {
-    maxDocuments: DESCRIPTOR_MAX_DOCUMENTS.monitoring,
-  });
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const doc = parsed.documents[0];
-  if (!doc) {
-    const at = { file: source.path, line: 1, column: 1, path: '' };
-    return { ok: false, problems: [{ ...at, message: 'the file is empty' }] };
-  }
-  const result = validateDocument(doc, monitoringInfoSchema);
-  return result.ok
-    ? result
-    : { ok: false, problems: sortProblems(result.problems) };
+  return parseDescriptor(source, monitoringInfoSchema);
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import {
   DescriptorSource,
-  parseYaml,
-  validateDocument,
+  parseDescriptor,
   ValidateResult,
 } from '@gitops/descriptors-common';
 import { pipelineDefinitionSchema, stageSchema, stepSchema } from './model';
@@ -158,22 +157,5 @@ export interface BuildInfo {
 export function parseBuildInfo(
   source: DescriptorSource,
 ): ValidateResult<BuildInfo> {
-  const parsed = parseYaml(source.path, source.text, { maxDocuments: 1 });
-  if (!parsed.ok) return parsed;
-  const doc = parsed.documents[0];
-  if (!doc) {
-    return {
-      ok: false,
-      problems: [
-        {
-          file: source.path,
-          line: 1,
-          column: 1,
-          path: '',
-          message: 'the file is empty',
-        },
-      ],
-    };
-  }
-  return validateDocument(doc, buildInfoSchema as z.ZodType<BuildInfo>);
+  return parseDescriptor(source, buildInfoSchema as z.ZodType<BuildInfo>);
 }

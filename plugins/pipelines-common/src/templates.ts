@@ -240,16 +240,10 @@ export const nextjsTemplate = defineTemplate({
   type: 'nextjs',
   description:
     'Next.js server-rendered site: install, lint, test and `next build` on review; the same plus an image publish and a deploy on master.',
-  options: z.strictObject({ nodeVersion, parallelize }),
-  expand(options, context) {
-    const image = `action-containers/node${options.nodeVersion}:latest`;
-    return standardPipelines(
-      context,
-      nodeBuildStages(image, options.parallelize, []),
-      nodeBuildStages(image, options.parallelize, [publishImage(context)]),
-      true,
-    );
-  },
+  options: nodeServiceTemplate.options,
+  // A Next.js site builds and ships like a Node service (`npm run build`
+  // is `next build`); it keeps its own type so it can diverge.
+  expand: nodeServiceTemplate.expand,
 });
 
 /** @public */

@@ -1,8 +1,6 @@
 import { stringify } from 'yaml';
-import { DESCRIPTOR_FILES, locateIssues } from '@gitops/descriptors-common';
+import { expandRepositoryPipeline } from '@gitops/descriptors-node';
 import {
-  expandBuildInfo,
-  parseBuildInfo,
   renderArgoWorkflows,
   renderGithubActions,
 } from '@gitops/plugin-pipelines-common';
@@ -25,51 +23,24 @@ export async function expandPipelineCommand(
   out: Output,
 ): Promise<number> {
   const repo = await loadRepository(dir, options);
-  const source = repo.source('build');
-  if (!source) {
-    return reportProblems(
-      dir,
-      [
-        ...repo.problems,
-        {
-          file: DESCRIPTOR_FILES.build,
-          line: 1,
-          column: 1,
-          path: '',
-          message: 'missing: nothing to expand',
-        },
-      ],
-      out,
-    );
-  }
-  if (repo.problems.length) return reportProblems(dir, repo.problems, out);
-  const parsed = parseBuildInfo(source);
-  if (!parsed.ok) return reportProblems(dir, parsed.problems, out);
-  const expanded = expandBuildInfo(parsed.value, repo.context);
-  if (!expanded.ok) {
-    return reportProblems(
-      dir,
-      locateIssues(source.path, parsed.document, expanded.issues),
-      out,
-    );
-  }
+  const result = expandRepositoryPipeline(repo);
+  if (!result.ok) return reportProblems(dir, result.problems, out);
+  const pipeline = result.value;
   const component = repo.context.component.name;
   switch (options.format) {
     case 'tingle':
-      out.stdout(stringify(expanded.pipeline, { lineWidth: 0 }));
+      out.stdout(stringify(pipeline, { lineWidth: 0 }));
       break;
     case 'github-actions':
       out.stdout(
-        renderGithubActions(expanded.pipeline, component)
+        renderGithubActions(pipeline, component)
           .map(f => `# ${f.path}\n${stringify(f.workflow, { lineWidth: 0 })}`)
           .join('---\n'),
       );
       break;
     case 'argo-workflows':
       out.stdout(
-        renderArgoWorkflows(expanded.pipeline, component, {
-          namespace: component,
-        })
+        renderArgoWorkflows(pipeline, component, { namespace: component })
           .map(w => stringify(w, { lineWidth: 0 }))
           .join('---\n'),
       );

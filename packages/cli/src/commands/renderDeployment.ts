@@ -1,10 +1,5 @@
 import { stringify } from 'yaml';
-import { DESCRIPTOR_FILES } from '@gitops/descriptors-common';
-import {
-  parseDeploymentInfo,
-  parseManifests,
-  renderDeployment,
-} from '@gitops/plugin-deployments-common';
+import { renderRepositoryDeployment } from '@gitops/descriptors-node';
 import { loadRepository } from '../lib/load';
 import { Output } from '../lib/output';
 import { reportProblems } from '../lib/report';
@@ -24,42 +19,10 @@ export async function renderDeploymentCommand(
   out: Output,
 ): Promise<number> {
   const repo = await loadRepository(dir, options);
-  const source = repo.source('deployment');
-  if (!source) {
-    return reportProblems(
-      dir,
-      [
-        ...repo.problems,
-        {
-          file: DESCRIPTOR_FILES.deployment,
-          line: 1,
-          column: 1,
-          path: '',
-          message: 'missing: nothing to render',
-        },
-      ],
-      out,
-    );
-  }
-  if (repo.problems.length) return reportProblems(dir, repo.problems, out);
-  const info = parseDeploymentInfo(source);
-  const manifests = parseManifests(repo.files.manifests);
-  const problems = [
-    ...(info.ok ? [] : info.problems),
-    ...(manifests.ok ? [] : manifests.problems),
-  ];
-  if (!info.ok || !manifests.ok) return reportProblems(dir, problems, out);
-  const rendered = renderDeployment({
-    info: info.value,
-    manifests: manifests.objects,
-    commit: options.commit,
-    environment: options.environment,
-    context: repo.context,
-    ...(options.registry ? { registry: options.registry } : {}),
-  });
-  if (!rendered.ok) return reportProblems(dir, rendered.problems, out);
+  const result = renderRepositoryDeployment(repo, options);
+  if (!result.ok) return reportProblems(dir, result.problems, out);
   out.stdout(
-    rendered.objects.map(o => stringify(o, { lineWidth: 0 })).join('---\n'),
+    result.value.map(o => stringify(o, { lineWidth: 0 })).join('---\n'),
   );
   return 0;
 }

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DESCRIPTOR_FILES, locateIssues } from '@gitops/descriptors-common';
+import { expandRepositoryPipeline } from '@gitops/descriptors-node';
 import {
-  expandBuildInfo,
-  parseBuildInfo,
   Pipeline,
   renderArgoWorkflows,
   renderGithubActions,
@@ -56,30 +54,11 @@ export function createExpandPipelineAction() {
         ctx.workspacePath,
         repoPath,
       );
-      const source = repo.source('build');
-      if (!source) {
-        throwProblems(repoPath, [
-          ...repo.problems,
-          {
-            file: DESCRIPTOR_FILES.build,
-            line: 1,
-            column: 1,
-            path: '',
-            message: 'missing: nothing to expand',
-          },
-        ]);
-      }
-      const parsed = parseBuildInfo(source);
-      if (!parsed.ok) throwProblems(repoPath, parsed.problems);
-      const expanded = expandBuildInfo(parsed.value, repo.context);
-      if (!expanded.ok) {
-        throwProblems(
-          repoPath,
-          locateIssues(source.path, parsed.document, expanded.issues),
-        );
-      }
+      const result = expandRepositoryPipeline(repo);
+      if (!result.ok) throwProblems(repoPath, result.problems);
+      const pipeline = result.value;
       const component = repo.context.component.name;
-      const files = renderFiles(expanded.pipeline, component, writeAs);
+      const files = renderFiles(pipeline, component, writeAs);
       // A dry run reports what it would write, the same way a real run does.
       const written = ctx.isDryRun
         ? files.map(f => path.posix.join(repoPath, f.path)).sort()
@@ -87,10 +66,10 @@ export function createExpandPipelineAction() {
             key: `gitops-pipeline-files-${repoPath}-${writeAs}`,
             fn: () => writeWorkspaceFiles(ctx.workspacePath, repoPath, files),
           });
-      ctx.output('pipeline', stringify(expanded.pipeline, { lineWidth: 0 }));
+      ctx.output('pipeline', stringify(pipeline, { lineWidth: 0 }));
       ctx.output(
         'pipelineNames',
-        expanded.pipeline.pipelines.map(p => p.pipeline),
+        pipeline.pipelines.map(p => p.pipeline),
       );
       ctx.output('files', written);
     },

@@ -1,10 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DESCRIPTOR_FILES } from '@gitops/descriptors-common';
-import {
-  generateMonitoring,
-  monitoringFiles,
-  parseMonitoringInfo,
-} from '@gitops/plugin-monitoring-common';
+import { generateRepositoryMonitoring } from '@gitops/descriptors-node';
+import { monitoringFiles } from '@gitops/plugin-monitoring-common';
 import { examples } from './generateMonitoring.examples';
 import {
   loadWorkspaceRepository,
@@ -53,22 +49,9 @@ export function createGenerateMonitoringAction() {
         ctx.workspacePath,
         repoPath,
       );
-      const source = repo.source('monitoring');
-      if (!source) {
-        throwProblems(repoPath, [
-          ...repo.problems,
-          {
-            file: DESCRIPTOR_FILES.monitoring,
-            line: 1,
-            column: 1,
-            path: '',
-            message: 'missing: nothing to generate',
-          },
-        ]);
-      }
-      const parsed = parseMonitoringInfo(source);
-      if (!parsed.ok) throwProblems(repoPath, parsed.problems);
-      const output = generateMonitoring(parsed.value, repo.context);
+      const result = generateRepositoryMonitoring(repo);
+      if (!result.ok) throwProblems(repoPath, result.problems);
+      const output = result.value;
       const files = monitoringFiles(output);
       const written = ctx.isDryRun
         ? files.map(f => `${targetPath}/${f.path}`).sort()

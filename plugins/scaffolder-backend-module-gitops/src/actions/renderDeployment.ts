@@ -1,11 +1,6 @@
 import { stringify } from 'yaml';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DESCRIPTOR_FILES } from '@gitops/descriptors-common';
-import {
-  parseDeploymentInfo,
-  parseManifests,
-  renderDeployment,
-} from '@gitops/plugin-deployments-common';
+import { renderRepositoryDeployment } from '@gitops/descriptors-node';
 import { examples } from './renderDeployment.examples';
 import {
   loadWorkspaceRepository,
@@ -74,37 +69,13 @@ export function createRenderDeploymentAction() {
         ctx.workspacePath,
         repoPath,
       );
-      const source = repo.source('deployment');
-      if (!source) {
-        throwProblems(repoPath, [
-          ...repo.problems,
-          {
-            file: DESCRIPTOR_FILES.deployment,
-            line: 1,
-            column: 1,
-            path: '',
-            message: 'missing: nothing to render',
-          },
-        ]);
-      }
-      const info = parseDeploymentInfo(source);
-      const manifests = parseManifests(repo.files.manifests);
-      if (!info.ok || !manifests.ok) {
-        throwProblems(repoPath, [
-          ...(info.ok ? [] : info.problems),
-          ...(manifests.ok ? [] : manifests.problems),
-        ]);
-      }
-      const rendered = renderDeployment({
-        info: info.value,
-        manifests: manifests.objects,
+      const rendered = renderRepositoryDeployment(repo, {
         commit,
         environment,
-        context: repo.context,
-        ...(registry ? { registry } : {}),
+        registry,
       });
       if (!rendered.ok) throwProblems(repoPath, rendered.problems);
-      const yaml = rendered.objects
+      const yaml = rendered.value
         .map(o => stringify(o, { lineWidth: 0 }))
         .join('---\n');
       if (targetPath && !ctx.isDryRun) {
@@ -120,7 +91,7 @@ export function createRenderDeploymentAction() {
       ctx.output('manifests', yaml);
       ctx.output(
         'objects',
-        rendered.objects.map(
+        rendered.value.map(
           o =>
             `${o.kind}/${
               o.metadata?.namespace ? `${o.metadata.namespace}/` : ''
