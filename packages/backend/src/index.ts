@@ -37,6 +37,9 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 
+// descriptors beside catalog-info.yaml: validation, annotations, Resources from kubernetes/
+backend.add(import('@gitops/plugin-catalog-backend-module-gitops'));
+
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 

@@ -13,3 +13,4 @@ export * from './catalogContext';
 export * from './infrastructure';
 export * from './metrics';
 export * from './catalogInfo';
+export * from './annotations';

@@ -17,7 +17,7 @@ async function problemsOf(dir: string) {
   return validateDescriptors(
     { descriptors: repo.files.descriptors, manifests: repo.files.manifests },
     repo.parsed,
-  );
+  ).problems;
 }
 
 describe('loadRepository', () => {

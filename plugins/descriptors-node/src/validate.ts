@@ -5,12 +5,31 @@ import {
   sortProblems,
   validateCatalogInfo,
 } from '@gitops/descriptors-common';
-import { parseBuildInfo } from '@gitops/plugin-pipelines-common';
-import { parseMonitoringInfo } from '@gitops/plugin-monitoring-common';
+import { BuildInfo, parseBuildInfo } from '@gitops/plugin-pipelines-common';
 import {
+  MonitoringInfo,
+  parseMonitoringInfo,
+} from '@gitops/plugin-monitoring-common';
+import {
+  DeploymentInfo,
+  ManifestObject,
   parseDeploymentInfo,
   parseManifests,
 } from '@gitops/plugin-deployments-common';
+
+/**
+ * Every problem of a repository's descriptors, and the values of those that
+ * are valid.
+ *
+ * @public
+ */
+export interface DescriptorValidation {
+  readonly problems: DescriptorProblem[];
+  readonly build?: BuildInfo;
+  readonly deployment?: DeploymentInfo;
+  readonly monitoring?: MonitoringInfo;
+  readonly manifests?: ManifestObject[];
+}
 
 /**
  * Checks every descriptor of a repository against its language, after the
@@ -23,29 +42,40 @@ import {
 export function validateDescriptors(
   sources: DescriptorSetSources,
   parsed: ParsedDescriptorSet,
-): DescriptorProblem[] {
+): DescriptorValidation {
   const problems = [
     ...parsed.problems,
     ...validateCatalogInfo(parsed.descriptors.catalog ?? []),
   ];
   const clean = (file: string) => !parsed.problems.some(p => p.file === file);
   const { build, deployment, monitoring } = sources.descriptors;
-  if (build && clean(build.path)) {
-    const result = parseBuildInfo(build);
-    if (!result.ok) problems.push(...result.problems);
+  const check = <T>(
+    result:
+      | { ok: true; value: T }
+      | { ok: false; problems: DescriptorProblem[] },
+  ): T | undefined => {
+    if (result.ok) return result.value;
+    problems.push(...result.problems);
+    return undefined;
+  };
+  const values = {
+    build:
+      build && clean(build.path) ? check(parseBuildInfo(build)) : undefined,
+    deployment:
+      deployment && clean(deployment.path)
+        ? check(parseDeploymentInfo(deployment))
+        : undefined,
+    monitoring:
+      monitoring && clean(monitoring.path)
+        ? check(parseMonitoringInfo(monitoring))
+        : undefined,
+  };
+  const manifestSources = (sources.manifests ?? []).filter(m => clean(m.path));
+  let manifests: ManifestObject[] | undefined;
+  if (manifestSources.length > 0) {
+    const result = parseManifests(manifestSources);
+    if (result.ok) manifests = result.objects;
+    else problems.push(...result.problems);
   }
-  if (deployment && clean(deployment.path)) {
-    const result = parseDeploymentInfo(deployment);
-    if (!result.ok) problems.push(...result.problems);
-  }
-  const manifests = (sources.manifests ?? []).filter(m => clean(m.path));
-  if (manifests.length > 0) {
-    const result = parseManifests(manifests);
-    if (!result.ok) problems.push(...result.problems);
-  }
-  if (monitoring && clean(monitoring.path)) {
-    const result = parseMonitoringInfo(monitoring);
-    if (!result.ok) problems.push(...result.problems);
-  }
-  return sortProblems(problems);
+  return { problems: sortProblems(problems), ...values, manifests };
 }

@@ -33,7 +33,7 @@ export async function validateRepository(dir: string): Promise<ValidateReport> {
     ].sort(),
     problems: sortProblems([
       ...repo.files.problems,
-      ...validateDescriptors(sources, repo.parsed),
+      ...validateDescriptors(sources, repo.parsed).problems,
     ]),
   };
 }

@@ -42,7 +42,7 @@ export function createValidateDescriptorsAction() {
             manifests: repo.files.manifests,
           },
           repo.parsed,
-        ),
+        ).problems,
       ];
       if (problems.length) throwProblems(ctx.input.path, problems);
       const files = [

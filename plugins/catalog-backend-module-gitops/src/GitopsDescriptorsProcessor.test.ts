@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
+import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
+import { GitopsDescriptorsProcessor } from './GitopsDescriptorsProcessor';
+
+const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
+
+function component(name: string, spec: Record<string, unknown> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'team-a',
+      ...spec,
+    },
+  };
+}
+
+/** A copy of example-app with some files replaced. */
+function brokenCopy(files: Record<string, string | null>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-catalog-'));
+  fs.cpSync(exampleApp, dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    if (text === null) fs.rmSync(file);
+    else fs.writeFileSync(file, text);
+  }
+  return dir;
+}
+
+async function process(entity: Entity, dir: string) {
+  const processor = new GitopsDescriptorsProcessor({
+    reader: mockServices.urlReader.mock(),
+    logger: mockServices.logger.mock(),
+  });
+  const emitted: CatalogProcessorResult[] = [];
+  const result = await processor.preProcessEntity(
+    entity,
+    { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+    r => emitted.push(r),
+  );
+  const errors = emitted.flatMap(r =>
+    r.type === 'error' ? [r.error.message] : [],
+  );
+  return { result, emitted, errors };
+}
+
+describe('GitopsDescriptorsProcessor', () => {
+  it('annotates example-app and emits its database and IAM policy as Resources', async () => {
+    const seed = component('example-app', {
+      system: 'metadata-system',
+      providesApis: ['example-app-api'],
+      apiConsumedBy: ['component:www-artist'],
+    });
+    const { result, emitted, errors } = await process(seed, exampleApp);
+    expect(errors).toEqual([]);
+    expect(result.metadata.annotations).toEqual({
+      'gitops.io/descriptors':
+        'build-info.yaml,deployment-info.yaml,monitoring-info.yaml',
+      'gitops.io/build-template': 'javaBackend',
+      'gitops.io/deploy-backends': 'kubernetes',
+      'gitops.io/automated-canary': 'true',
+      'gitops.io/dashboards': '1',
+    });
+    const resources = emitted.flatMap(r =>
+      r.type === 'entity' ? [r.entity] : [],
+    );
+    // In the order of kubernetes/'s files.
+    expect(
+      resources.map(r => [r.metadata.name, r.spec?.type, r.spec?.owner]),
+    ).toEqual([
+      ['example-app-db', 'database', 'team-a'],
+      ['example-app-db.iam-user-auth', 'iam-policy', 'team-a'],
+    ]);
+    const db = resources.find(r => r.metadata.name === 'example-app-db')!;
+    expect(db.metadata.annotations).toMatchObject({
+      'gitops.io/database-engine': 'POSTGRES_14',
+      'gitops.io/region': 'europe-west1',
+      'gitops.io/source-kind': 'SQLInstance',
+    });
+    expect(db.spec).toMatchObject({
+      system: 'metadata-system',
+      dependencyOf: ['component:default/example-app'],
+    });
+    const relations = emitted.flatMap(r =>
+      r.type === 'relation' ? [r.relation] : [],
+    );
+    expect(relations).toContainEqual({
+      source: { kind: 'component', namespace: 'default', name: 'www-artist' },
+      type: 'consumesApi',
+      target: { kind: 'api', namespace: 'default', name: 'example-app-api' },
+    });
+  });
+
+  it('leaves other kinds alone', async () => {
+    const api: Entity = { ...component('x'), kind: 'API' };
+    const { result, emitted } = await process(api, exampleApp);
+    expect(result).toBe(api);
+    expect(emitted).toEqual([]);
+  });
+
+  const bomb = [
+    'version: 2',
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    '',
+  ].join('\n');
+
+  it.each([
+    [
+      'a YAML alias bomb',
+      { 'build-info.yaml': bomb },
+      /build-info\.yaml:1:1: too many alias references/,
+    ],
+    [
+      'a 5 MB descriptor',
+      { 'monitoring-info.yaml': `# ${'x'.repeat(5 * 1024 * 1024)}\n` },
+      /monitoring-info\.yaml:1:1: file is \d+ bytes, more than the limit/,
+    ],
+    [
+      'duplicate keys',
+      { 'deployment-info.yaml': 'version: 1\nversion: 1\ncomponents: []\n' },
+      /deployment-info\.yaml:2:1: duplicate key "version"/,
+    ],
+    [
+      'an unknown template type',
+      { 'build-info.yaml': 'version: 2\ntemplate:\n  type: cobolBatch\n' },
+      /build-info\.yaml:3:9: unknown build template "cobolBatch"/,
+    ],
+    [
+      'a kubernetes/ file with 1,000 documents',
+      {
+        'kubernetes/many.yaml': Array.from(
+          { length: 1000 },
+          (_, i) =>
+            `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`,
+        ).join('---\n'),
+      },
+      /kubernetes\/many\.yaml:\d+:1: file holds 1000 YAML documents, more than the limit of 100/,
+    ],
+  ])(
+    'reports %s as an error on that entity, with its position',
+    async (_, files, message) => {
+      const { result, emitted, errors } = await process(
+        component('example-app'),
+        brokenCopy(files),
+      );
+      expect(errors).toEqual(
+        expect.arrayContaining([expect.stringMatching(message)]),
+      );
+      // Nothing else comes out: no annotations, no Resources.
+      expect(result.metadata.annotations).toBeUndefined();
+      expect(emitted.every(r => r.type === 'error')).toBe(true);
+    },
+  );
+
+  it('does not follow a symlink out of the repository', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.yaml'), 'token: hunter2\n');
+    const dir = brokenCopy({ 'monitoring-info.yaml': null });
+    fs.symlinkSync(
+      path.join(outside, 'secret.yaml'),
+      path.join(dir, 'monitoring-info.yaml'),
+    );
+    const { errors } = await process(component('example-app'), dir);
+    expect(errors).toEqual([
+      expect.stringMatching(/monitoring-info\.yaml:1:1: is a symbolic link/),
+    ]);
+    expect(errors.join()).not.toContain('hunter2');
+  });
+
+  it('caps the number of reported problems', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `k${i}: v`).join('\n');
+    const { errors } = await process(
+      component('example-app'),
+      brokenCopy({
+        'build-info.yaml': `version: 2\ntemplate:\n  type: javaBackend\n${keys}\n`,
+      }),
+    );
+    expect(errors).toHaveLength(21);
+    expect(errors[20]).toBe('gitops: 40 more problem(s) not shown');
+  });
+});

@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { createTestDatabases } from '@gitops/test-utils';
+import { catalogModuleGitops } from './module';
+
+const examples = path.resolve(__dirname, '../../../examples');
+const databases = createTestDatabases();
+
+/** The module inside the real catalog, on every supported database. */
+describe.each(databases.eachSupportedId())('catalogModuleGitops on %p', id => {
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let repo: string;
+
+  beforeAll(async () => {
+    // A second service whose descriptors will break after a good first run.
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-module-'));
+    fs.cpSync(path.join(examples, 'example-app'), repo, { recursive: true });
+    const info = path.join(repo, 'catalog-info.yaml');
+    fs.writeFileSync(
+      info,
+      fs
+        .readFileSync(info, 'utf8')
+        .replace(/example-app/g, 'artist-search')
+        .replace("providesApis: ['artist-search-api']", ''),
+    );
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleGitops,
+        mockServices.database.factory({ knex: await databases.init(id) }),
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                {
+                  allow: ['Component', 'System', 'API', 'Resource', 'Location'],
+                },
+              ],
+              locations: [
+                {
+                  type: 'file',
+                  target: `${examples}/example-app/catalog-info.yaml`,
+                },
+                { type: 'file', target: info },
+              ],
+              processingInterval: { seconds: 1 },
+            },
+          },
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(() => backend?.stop());
+
+  async function entity(ref: string, until: (e: any) => boolean) {
+    const [kind, name] = ref.split(':');
+    for (let i = 0; i < 160; i++) {
+      const res = await request(backend.server)
+        .get(`/api/catalog/entities/by-name/${kind}/default/${name}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (res.status === 200 && until(res.body)) return res.body;
+      await new Promise(r => setTimeout(r, 250));
+    }
+    throw new Error(`${ref} never reached the expected state`);
+  }
+
+  it('gives example-app its annotations, its database Resource and the dependsOn', async () => {
+    const app = await entity('component:example-app', e =>
+      e.relations?.some(
+        (r: any) => r.targetRef === 'resource:default/example-app-db',
+      ),
+    );
+    expect(app.metadata.annotations['gitops.io/build-template']).toBe(
+      'javaBackend',
+    );
+    expect(app.relations).toContainEqual({
+      type: 'dependsOn',
+      targetRef: 'resource:default/example-app-db',
+    });
+    const db = await entity(
+      'resource:example-app-db',
+      e => !!e.relations?.length,
+    );
+    expect(db.spec).toMatchObject({
+      type: 'database',
+      owner: 'team-a',
+      system: 'metadata-system',
+    });
+    expect(db.relations).toContainEqual({
+      type: 'ownedBy',
+      targetRef: 'group:default/team-a',
+    });
+  }, 60_000);
+
+  it('keeps the last good data of a component whose descriptors break, with the error', async () => {
+    await entity(
+      'component:artist-search',
+      e => !!e.metadata.annotations?.['gitops.io/dashboards'],
+    );
+    fs.writeFileSync(
+      path.join(repo, 'build-info.yaml'),
+      'version: 2\ntemplate:\n  type: [oops\n',
+    );
+    const broken = await entity('component:artist-search', e =>
+      (e.status?.items ?? []).some((i: any) =>
+        /gitops: build-info\.yaml:4:1/.test(i.message),
+      ),
+    );
+    expect(broken.metadata.annotations['gitops.io/build-template']).toBe(
+      'javaBackend',
+    );
+    // The other component is untouched.
+    const app = await entity('component:example-app', () => true);
+    expect(app.status?.items ?? []).toEqual([]);
+  }, 60_000);
+});
