@@ -98,6 +98,42 @@ describe('GitopsDescriptorsProcessor', () => {
     });
   });
 
+  it('reuses its analysis while the files are unchanged, and notices a change', async () => {
+    const dir = brokenCopy({});
+    const store = new Map<string, any>();
+    const cache = {
+      get: async (key: string) => store.get(key),
+      set: async (key: string, value: any) => void store.set(key, value),
+    };
+    const processor = new GitopsDescriptorsProcessor({
+      reader: mockServices.urlReader.mock(),
+      logger: mockServices.logger.mock(),
+    });
+    const run = () =>
+      processor.preProcessEntity(
+        component('example-app'),
+        { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+        () => {},
+        { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+        cache,
+      );
+    expect(
+      (await run()).metadata.annotations?.['gitops.io/build-template'],
+    ).toBe('javaBackend');
+    const first = store.get('gitops-descriptors-v1');
+    expect(
+      (await run()).metadata.annotations?.['gitops.io/build-template'],
+    ).toBe('javaBackend');
+    expect(store.get('gitops-descriptors-v1')).toBe(first);
+    fs.writeFileSync(
+      path.join(dir, 'build-info.yaml'),
+      'version: 2\ntemplate:\n  type: nodeService\n',
+    );
+    expect(
+      (await run()).metadata.annotations?.['gitops.io/build-template'],
+    ).toBe('nodeService');
+  });
+
   it('leaves other kinds alone', async () => {
     const api: Entity = { ...component('x'), kind: 'API' };
     const { result, emitted } = await process(api, exampleApp);

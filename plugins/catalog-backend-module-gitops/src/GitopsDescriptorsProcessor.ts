@@ -1,14 +1,34 @@
+import { createHash } from 'node:crypto';
 import { Entity, isComponentEntity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import {
   CatalogProcessor,
+  CatalogProcessorCache,
   CatalogProcessorEmit,
   LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import { formatProblem } from '@gitops/descriptors-common';
-import { analyzeDescriptors } from './analyze';
-import { readFileLocation, readUrlLocation } from './readers';
+import { analyzeDescriptors, DescriptorAnalysis } from './analyze';
+import { DescriptorFiles, readFileLocation, readUrlLocation } from './readers';
+
+const CACHE_KEY = 'gitops-descriptors-v1';
+type CachedAnalysis = { key: string; analysis: DescriptorAnalysis };
+
+/** Identifies the inputs of an analysis: the entity and every file read. */
+function contentHash(entity: Entity, files: DescriptorFiles): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(entity));
+  for (const [kind, source] of Object.entries(files.sources.descriptors)) {
+    hash.update(`\0${kind}\0${source.path}\0${source.text}`);
+  }
+  for (const source of files.sources.manifests ?? []) {
+    hash.update(`\0manifest\0${source.path}\0${source.text}`);
+  }
+  hash.update(JSON.stringify(files.problems));
+  return hash.digest('hex');
+}
 
 /** Problems reported per entity; the rest are counted in the last one. */
 const MAX_REPORTED_PROBLEMS = 20;
@@ -38,6 +58,8 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     entity: Entity,
     location: LocationSpec,
     emit: CatalogProcessorEmit,
+    _originLocation?: LocationSpec,
+    cache?: CatalogProcessorCache,
   ): Promise<Entity> {
     if (!isComponentEntity(entity)) return entity;
     if (location.type !== 'file' && location.type !== 'url') return entity;
@@ -64,7 +86,18 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
       return entity;
     }
 
-    const analysis = analyzeDescriptors(entity, files.sources, files.problems);
+    // The catalog reprocesses every entity regularly; unchanged files (and an
+    // unchanged entity) give the same analysis, so it is kept per entity.
+    const key = contentHash(entity, files);
+    const cached = (await cache?.get(CACHE_KEY)) as CachedAnalysis | undefined;
+    let analysis: DescriptorAnalysis;
+    if (cached?.key === key) {
+      analysis = cached.analysis;
+    } else {
+      analysis = analyzeDescriptors(entity, files.sources, files.problems);
+      const value: CachedAnalysis = { key, analysis };
+      await cache?.set(CACHE_KEY, value as unknown as JsonObject);
+    }
     if (analysis.problems.length > 0) {
       const shown = analysis.problems.slice(0, MAX_REPORTED_PROBLEMS);
       const more = analysis.problems.length - shown.length;
