@@ -80,6 +80,10 @@ export type ParseYamlResult =
   | { ok: true; documents: ParsedYamlDocument[] }
   | { ok: false; problems: DescriptorProblem[] };
 
+/** How many recent parse results are kept. */
+const RECENT_RESULTS = 32;
+const recent = new Map<string, ParseYamlResult>();
+
 /**
  * Parses YAML text safely and reports every problem with file, line and
  * column: syntax errors, duplicate keys, unknown tags, `__proto__` keys, too
@@ -111,10 +115,6 @@ export function parseYaml(
     ? { ok: true, documents: [...result.documents] }
     : { ok: false, problems: [...result.problems] };
 }
-
-/** How many recent parse results are kept. */
-const RECENT_RESULTS = 32;
-const recent = new Map<string, ParseYamlResult>();
 
 function parseYamlUncached(
   file: string,
