@@ -13,6 +13,16 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // events: push events from the local git hosting and GitHub webhooks
 backend.add(import('@backstage/plugin-events-backend'));
 
+// local git hosting: repositories over smart HTTP, push events, a UrlReader
+backend.add(import('@gitops/plugin-githost-backend'));
+backend.add(
+  import('@gitops/plugin-githost-backend').then(m => ({
+    default: m.githostUrlReaderFactory,
+  })),
+);
+// publish:githost
+backend.add(import('@gitops/plugin-scaffolder-backend-module-githost'));
+
 // scaffolder plugin
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));

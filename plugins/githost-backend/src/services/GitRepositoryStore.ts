@@ -1,0 +1,677 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Config } from '@backstage/config';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  assertError,
+} from '@backstage/errors';
+import { readGithostRoot } from '../config';
+import { GitCommandError, runGit, runGitText } from './git';
+import {
+  ZERO_SHA,
+  assertRefName,
+  assertRepositoryName,
+  isFullSha,
+  isValidRepositoryName,
+  normalizeRepoPath,
+} from './names';
+import {
+  CommitDirectoryOptions,
+  CommitInfo,
+  CommitPerson,
+  CreateRepositoryOptions,
+  RefUpdate,
+  RepositoryDetails,
+  RepositoryFile,
+  RepositoryRef,
+  RepositoryStore,
+  RepositoryTreeEntry,
+} from './RepositoryStore';
+
+// Shared by every store instance in the process: the plugin and the
+// scaffolder module each build their own store over the same folders.
+const writeLocks = new Map<string, Promise<void>>();
+
+const MODE_SYMLINK = '120000';
+const MODE_GITLINK = '160000';
+
+/**
+ * {@link RepositoryStore} over bare repositories on local disk, driven by
+ * the git command line (argument arrays, no shell, clean environment, time
+ * limits).
+ *
+ * @public
+ */
+export class GitRepositoryStore implements RepositoryStore {
+  readonly root: string;
+
+  /** A store over `githost.root` (default `../../.data/git` from the working directory). */
+  static fromConfig(config: Config): GitRepositoryStore {
+    return new GitRepositoryStore({ root: readGithostRoot(config) });
+  }
+
+  constructor(options: { root: string }) {
+    this.root = path.resolve(options.root);
+  }
+
+  repositoryPath(owner: string, name: string): string {
+    assertRepositoryName(owner, name);
+    const resolved = path.resolve(this.root, owner, `${name}.git`);
+    // Names are validated above; this guards the invariant itself.
+    if (!resolved.startsWith(this.root + path.sep)) {
+      throw new InputError(`Invalid repository ${owner}/${name}`);
+    }
+    return resolved;
+  }
+
+  async create(
+    owner: string,
+    name: string,
+    options: CreateRepositoryOptions = {},
+  ): Promise<RepositoryDetails> {
+    const repoPath = this.repositoryPath(owner, name);
+    const defaultBranch = options.defaultBranch ?? 'master';
+    await this.assertBranchName(defaultBranch);
+    const description = cleanDescription(options.description);
+
+    await fs.mkdir(path.dirname(repoPath), { recursive: true });
+    try {
+      // mkdir without recursive is the atomic "does it exist" check.
+      await fs.mkdir(repoPath);
+    } catch (error) {
+      assertError(error);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new ConflictError(`Repository ${owner}/${name} already exists`);
+      }
+      throw error;
+    }
+    try {
+      await runGit([
+        'init',
+        '--bare',
+        '--quiet',
+        // No sample hooks or description file: nothing executable in the repo.
+        '--template=',
+        `--initial-branch=${defaultBranch}`,
+        repoPath,
+      ]);
+      // Refuse malformed objects on push (e.g. trees with '..' or '.git' entries).
+      await runGit(['config', 'receive.fsckObjects', 'true'], {
+        gitDir: repoPath,
+      });
+      if (description) {
+        await fs.writeFile(
+          path.join(repoPath, 'description'),
+          `${description}\n`,
+        );
+      }
+    } catch (error) {
+      await fs.rm(repoPath, { recursive: true, force: true });
+      throw error;
+    }
+    return {
+      owner,
+      name,
+      defaultBranch,
+      ...(description ? { description } : {}),
+    };
+  }
+
+  async exists(owner: string, name: string): Promise<boolean> {
+    const repoPath = this.repositoryPath(owner, name);
+    try {
+      // lstat: a symlink planted in the root (as owner folder or repository)
+      // does not count, so nothing outside the root is ever served.
+      const [ownerDir, dir, head] = await Promise.all([
+        fs.lstat(path.dirname(repoPath)),
+        fs.lstat(repoPath),
+        fs.lstat(path.join(repoPath, 'HEAD')),
+      ]);
+      return ownerDir.isDirectory() && dir.isDirectory() && head.isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async list(): Promise<RepositoryRef[]> {
+    const result: RepositoryRef[] = [];
+    for (const owner of await readDirs(this.root)) {
+      if (!isValidRepositoryName(owner)) continue;
+      for (const entry of await readDirs(path.join(this.root, owner))) {
+        if (!entry.endsWith('.git')) continue;
+        const name = entry.slice(0, -'.git'.length);
+        if (isValidRepositoryName(name) && (await this.exists(owner, name))) {
+          result.push({ owner, name });
+        }
+      }
+    }
+    return result.sort(
+      (a, b) =>
+        a.owner.localeCompare(b.owner, 'en') ||
+        a.name.localeCompare(b.name, 'en'),
+    );
+  }
+
+  async describe(owner: string, name: string): Promise<RepositoryDetails> {
+    const gitDir = await this.existingRepository(owner, name);
+    const head = await runGitText(['symbolic-ref', '--quiet', 'HEAD'], {
+      gitDir,
+    });
+    const defaultBranch = head.replace(/^refs\/heads\//, '');
+    const headCommit = await this.tryRevParse(
+      gitDir,
+      `refs/heads/${defaultBranch}`,
+    );
+    const description = cleanDescription(
+      await fs
+        .readFile(path.join(gitDir, 'description'), 'utf8')
+        .catch(() => undefined),
+    );
+    return {
+      owner,
+      name,
+      defaultBranch,
+      ...(headCommit ? { headCommit } : {}),
+      ...(description ? { description } : {}),
+    };
+  }
+
+  async resolveRef(owner: string, name: string, ref: string): Promise<string> {
+    assertRefName(ref);
+    const gitDir = await this.existingRepository(owner, name);
+    const sha = await this.tryRevParse(gitDir, ref);
+    if (!sha) {
+      throw new NotFoundError(`No ref or commit ${ref} in ${owner}/${name}`);
+    }
+    return sha;
+  }
+
+  async listRefs(owner: string, name: string): Promise<Record<string, string>> {
+    const gitDir = await this.existingRepository(owner, name);
+    return listRefsAt(gitDir);
+  }
+
+  async splitRefAndPath(
+    owner: string,
+    name: string,
+    segments: string[],
+  ): Promise<{ ref: string; path: string }> {
+    if (segments.length === 0 || !segments[0]) {
+      throw new InputError('A ref is required after blob/ or tree/');
+    }
+    if (segments.length > 1) {
+      const names = new Set<string>();
+      for (const ref of Object.keys(await this.listRefs(owner, name))) {
+        const short = ref.replace(/^refs\/(heads|tags)\//, '');
+        if (short !== ref) names.add(short);
+      }
+      for (let k = segments.length; k > 1; k--) {
+        const candidate = segments.slice(0, k).join('/');
+        if (names.has(candidate)) {
+          return {
+            ref: candidate,
+            path: normalizeRepoPath(segments.slice(k).join('/')),
+          };
+        }
+      }
+    }
+    assertRefName(segments[0]);
+    return {
+      ref: segments[0],
+      path: normalizeRepoPath(segments.slice(1).join('/')),
+    };
+  }
+
+  async readFile(
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string,
+  ): Promise<RepositoryFile> {
+    const normalized = normalizeRepoPath(filePath);
+    if (!normalized) {
+      throw new InputError('A file path is required');
+    }
+    const commit = await this.resolveRef(owner, name, ref);
+    const gitDir = this.repositoryPath(owner, name);
+    const out = await runGit(
+      ['ls-tree', '-z', '--full-tree', commit, '--', normalized],
+      { gitDir },
+    );
+    const entry = parseLsTree(out, false).find(e => e.path === normalized);
+    const where = `${normalized} at ${ref} in ${owner}/${name}`;
+    if (!entry) {
+      throw new NotFoundError(`No file ${where}`);
+    }
+    if (entry.objectType === 'tree') {
+      throw new InputError(`${where} is a folder, not a file`);
+    }
+    if (entry.mode === MODE_SYMLINK) {
+      throw new NotAllowedError(
+        `${where} is a symbolic link; links are never followed`,
+      );
+    }
+    if (entry.mode === MODE_GITLINK || entry.objectType !== 'blob') {
+      throw new NotFoundError(`${where} is a submodule, not a file`);
+    }
+    const content = await runGit(['cat-file', 'blob', entry.sha], { gitDir });
+    return { path: normalized, content, sha: entry.sha, commit };
+  }
+
+  async readBlob(owner: string, name: string, sha: string): Promise<Buffer> {
+    if (!isFullSha(sha)) {
+      throw new InputError(`Invalid object name ${JSON.stringify(sha)}`);
+    }
+    const gitDir = await this.existingRepository(owner, name);
+    try {
+      return await runGit(['cat-file', 'blob', sha], { gitDir });
+    } catch (error) {
+      if (error instanceof GitCommandError) {
+        throw new NotFoundError(`No blob ${sha} in ${owner}/${name}`);
+      }
+      throw error;
+    }
+  }
+
+  async listTree(
+    owner: string,
+    name: string,
+    ref: string,
+    subdir: string = '',
+  ): Promise<{ commit: string; entries: RepositoryTreeEntry[] }> {
+    const folder = normalizeRepoPath(subdir);
+    const commit = await this.resolveRef(owner, name, ref);
+    const gitDir = this.repositoryPath(owner, name);
+    const treeish = folder ? `${commit}:${folder}` : `${commit}^{tree}`;
+    let objectType: string;
+    try {
+      objectType = await runGitText(['cat-file', '-t', treeish], { gitDir });
+    } catch (error) {
+      if (error instanceof GitCommandError) {
+        throw new NotFoundError(
+          `No folder ${folder} at ${ref} in ${owner}/${name}`,
+        );
+      }
+      throw error;
+    }
+    if (objectType !== 'tree') {
+      throw new InputError(
+        `${folder} at ${ref} in ${owner}/${name} is a file, not a folder`,
+      );
+    }
+    const out = await runGit(['ls-tree', '-r', '-z', '--long', treeish], {
+      gitDir,
+    });
+    const entries = parseLsTree(out, true).map(e => ({
+      path: e.path,
+      type: entryType(e.mode),
+      mode: e.mode,
+      sha: e.sha,
+      ...(e.size !== undefined ? { size: e.size } : {}),
+    }));
+    return { commit, entries };
+  }
+
+  async readCommits(
+    owner: string,
+    name: string,
+    update: RefUpdate,
+    options: { limit: number; otherRefs?: string[] },
+  ): Promise<{ commits: CommitInfo[]; total: number }> {
+    const gitDir = await this.existingRepository(owner, name);
+    const { before, after } = update;
+    if (!isFullSha(after) || after === ZERO_SHA) {
+      return { commits: [], total: 0 };
+    }
+    let range: string[];
+    if (before === ZERO_SHA) {
+      const others = (options.otherRefs ?? []).filter(isFullSha);
+      range = others.length ? [after, '--not', ...others] : [after];
+    } else if (isFullSha(before)) {
+      range = [`${before}..${after}`];
+    } else {
+      throw new InputError(`Invalid object name ${JSON.stringify(before)}`);
+    }
+    const total = Number(
+      await runGitText(['rev-list', '--count', ...range], { gitDir }),
+    );
+    // --max-count keeps the newest commits, --reverse then lists them oldest first.
+    const ids = (
+      await runGitText(
+        [
+          'rev-list',
+          '--reverse',
+          `--max-count=${Math.max(0, Math.floor(options.limit))}`,
+          ...range,
+        ],
+        { gitDir },
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
+    const commits: CommitInfo[] = [];
+    for (const id of ids) {
+      commits.push(await readCommit(gitDir, id));
+    }
+    return { commits, total };
+  }
+
+  async readCommit(
+    owner: string,
+    name: string,
+    rev: string,
+  ): Promise<CommitInfo> {
+    const commit = await this.resolveRef(owner, name, rev);
+    return readCommit(this.repositoryPath(owner, name), commit);
+  }
+
+  async isAncestor(
+    owner: string,
+    name: string,
+    ancestor: string,
+    descendant: string,
+  ): Promise<boolean> {
+    const gitDir = await this.existingRepository(owner, name);
+    if (!isFullSha(ancestor) || !isFullSha(descendant)) {
+      throw new InputError('isAncestor takes full object names');
+    }
+    try {
+      await runGit(['merge-base', '--is-ancestor', ancestor, descendant], {
+        gitDir,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && error.exitCode === 1) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async commitDirectory(
+    owner: string,
+    name: string,
+    options: CommitDirectoryOptions,
+  ): Promise<RefUpdate> {
+    const gitDir = await this.existingRepository(owner, name);
+    await this.assertBranchName(options.branch);
+    const author = assertPerson('author', options.author);
+    const committer = assertPerson(
+      'committer',
+      options.committer ?? options.author,
+    );
+    const sourceDir = path.resolve(options.sourceDir);
+    if (!(await fs.stat(sourceDir).catch(() => undefined))?.isDirectory()) {
+      throw new InputError(`${options.sourceDir} is not a folder`);
+    }
+    const ref = `refs/heads/${options.branch}`;
+    // A private index: nothing is written to the source folder.
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'githost-index-'));
+    try {
+      const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+      const workTree = `--work-tree=${sourceDir}`;
+      await runGit([workTree, 'add', '--all'], {
+        gitDir,
+        cwd: sourceDir,
+        env,
+      });
+      const tree = await runGitText([workTree, 'write-tree'], {
+        gitDir,
+        cwd: sourceDir,
+        env,
+      });
+      const parent = await this.tryRevParse(gitDir, ref);
+      const commit = await runGitText(
+        [
+          'commit-tree',
+          tree,
+          ...(parent ? ['-p', parent] : []),
+          '-m',
+          options.message,
+        ],
+        {
+          gitDir,
+          env: {
+            GIT_AUTHOR_NAME: author.name,
+            GIT_AUTHOR_EMAIL: author.email,
+            GIT_COMMITTER_NAME: committer.name,
+            GIT_COMMITTER_EMAIL: committer.email,
+          },
+        },
+      );
+      // The old value makes the update atomic against a concurrent push.
+      await runGit(
+        [
+          'update-ref',
+          '-m',
+          'githost: commit',
+          ref,
+          commit,
+          parent ?? ZERO_SHA,
+        ],
+        { gitDir },
+      );
+      return { ref, before: parent ?? ZERO_SHA, after: commit };
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  async withWriteLock<T>(
+    owner: string,
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const key = this.repositoryPath(owner, name);
+    const previous = writeLocks.get(key) ?? Promise.resolve();
+    let release: () => void = () => {};
+    const current = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const chained = previous.then(() => current);
+    writeLocks.set(key, chained);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (writeLocks.get(key) === chained) writeLocks.delete(key);
+    }
+  }
+
+  private async existingRepository(owner: string, name: string) {
+    const repoPath = this.repositoryPath(owner, name);
+    if (!(await this.exists(owner, name))) {
+      throw new NotFoundError(`Repository ${owner}/${name} not found`);
+    }
+    return repoPath;
+  }
+
+  private async tryRevParse(
+    gitDir: string,
+    ref: string,
+  ): Promise<string | undefined> {
+    try {
+      const sha = await runGitText(
+        [
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          '--end-of-options',
+          `${ref}^{commit}`,
+        ],
+        { gitDir },
+      );
+      return isFullSha(sha) ? sha : undefined;
+    } catch (error) {
+      if (error instanceof GitCommandError) return undefined;
+      throw error;
+    }
+  }
+
+  private async assertBranchName(branch: string) {
+    assertRefName(branch);
+    try {
+      await runGit(['check-ref-format', `refs/heads/${branch}`]);
+    } catch {
+      throw new InputError(`Invalid branch name ${JSON.stringify(branch)}`);
+    }
+  }
+}
+
+/** Refs of a repository folder, `refs/...` → object name. */
+export async function listRefsAt(
+  gitDir: string,
+): Promise<Record<string, string>> {
+  const out = await runGitText(
+    ['for-each-ref', '--format=%(objectname) %(refname)'],
+    { gitDir },
+  );
+  const refs: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) refs[line.slice(space + 1)] = line.slice(0, space);
+  }
+  return refs;
+}
+
+/** One line of plain text, at most 500 characters. */
+function cleanDescription(value: string | undefined): string | undefined {
+  const line = value
+    // eslint-disable-next-line no-control-regex
+    ?.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, 500);
+  return line || undefined;
+}
+
+function entryType(mode: string): RepositoryTreeEntry['type'] {
+  if (mode === MODE_SYMLINK) return 'symlink';
+  if (mode === MODE_GITLINK) return 'submodule';
+  return 'file';
+}
+
+async function readDirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries.filter(e => e.isDirectory()).map(e => e.name);
+  } catch {
+    return [];
+  }
+}
+
+interface LsTreeEntry {
+  mode: string;
+  objectType: string;
+  sha: string;
+  size?: number;
+  path: string;
+}
+
+/** Parses `git ls-tree -z [--long]` output. */
+function parseLsTree(out: Buffer, long: boolean): LsTreeEntry[] {
+  const entries: LsTreeEntry[] = [];
+  for (const record of out.toString('utf8').split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, objectType, sha, size] = record
+      .slice(0, tab)
+      .trim()
+      .split(/\s+/);
+    const parsedSize = long && size && size !== '-' ? Number(size) : undefined;
+    entries.push({
+      mode,
+      objectType,
+      sha,
+      path: record.slice(tab + 1),
+      ...(parsedSize !== undefined ? { size: parsedSize } : {}),
+    });
+  }
+  return entries;
+}
+
+async function readCommit(gitDir: string, id: string): Promise<CommitInfo> {
+  const raw = (
+    await runGit(
+      [
+        'show',
+        '-s',
+        '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
+        id,
+      ],
+      { gitDir },
+    )
+  ).toString('utf8');
+  const fields = raw.split('\0');
+  const [sha, treeId, parentList, an, ae, ad, cn, ce, cd] = fields;
+  const message = fields.slice(9).join('\0').replace(/\n+$/, '');
+  const parents = parentList.split(' ').filter(Boolean);
+  const author: CommitPerson = { name: an, email: ae, date: ad };
+  const committer: CommitPerson = { name: cn, email: ce, date: cd };
+
+  // Changes against the first parent, as GitHub reports merge commits.
+  const diffArgs = parents.length
+    ? [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--name-status',
+        parents[0],
+        sha,
+      ]
+    : [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--name-status',
+        '--no-commit-id',
+        '--root',
+        sha,
+      ];
+  const diff = (await runGit(diffArgs, { gitDir }))
+    .toString('utf8')
+    .split('\0');
+  const added: string[] = [];
+  const removed: string[] = [];
+  const modified: string[] = [];
+  for (let i = 0; i + 1 < diff.length; i += 2) {
+    const status = diff[i];
+    const file = diff[i + 1];
+    if (status === 'A') added.push(file);
+    else if (status === 'D') removed.push(file);
+    else if (status) modified.push(file);
+  }
+  return {
+    id: sha,
+    treeId,
+    parents,
+    message,
+    author,
+    committer,
+    added,
+    removed,
+    modified,
+  };
+}
+
+function assertPerson(
+  role: string,
+  person: { name: string; email: string },
+): { name: string; email: string } {
+  const ok = (v: unknown) =>
+    typeof v === 'string' &&
+    v.trim().length > 0 &&
+    v.length <= 200 &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f<>]/.test(v);
+  if (!ok(person?.name) || !ok(person?.email)) {
+    throw new InputError(`Invalid git ${role} name or email`);
+  }
+  return person;
+}

@@ -1,0 +1,1 @@
+export { createPublishGithostAction, parseGithostRepoUrl } from './publish';
