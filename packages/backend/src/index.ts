@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { githostUrlReaderFactory } from '@gitops/plugin-githost-backend';
 
 const backend = createBackend();
 
@@ -15,11 +16,7 @@ backend.add(import('@backstage/plugin-events-backend'));
 
 // local git hosting: repositories over smart HTTP, push events, a UrlReader
 backend.add(import('@gitops/plugin-githost-backend'));
-backend.add(
-  import('@gitops/plugin-githost-backend').then(m => ({
-    default: m.githostUrlReaderFactory,
-  })),
-);
+backend.add(githostUrlReaderFactory);
 // publish:githost
 backend.add(import('@gitops/plugin-scaffolder-backend-module-githost'));
 

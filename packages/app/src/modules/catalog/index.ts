@@ -1,0 +1,1 @@
+export { catalogModule, serviceTierEntityCard } from './catalogModule';

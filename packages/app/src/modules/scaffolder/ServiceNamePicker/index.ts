@@ -1,0 +1,6 @@
+export {
+  ServiceNamePicker,
+  ServiceNamePickerFieldSchema,
+  serviceNamePickerValidation,
+} from './ServiceNamePicker';
+export { DNS_LABEL, dnsLabelProblem, serviceNameProblem } from './serviceName';
