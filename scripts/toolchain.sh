@@ -26,8 +26,16 @@ else
   NODE_DIR="$NODE_PKG_DIR"
 fi
 
-# 2. Yarn: the release committed under .yarn/releases, behind a small shim.
-YARN_JS="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
+# 2. Yarn: the version package.json's packageManager names, from the npm
+#    registry package @yarnpkg/cli-dist, behind a small shim.
+YARN_VERSION="$(sed -n 's/.*"packageManager": *"yarn@\([0-9.]*\)".*/\1/p' "$ROOT/package.json")"
+YARN_DIR="$TOOLS/yarn/node_modules/@yarnpkg/cli-dist"
+YARN_JS="$YARN_DIR/bin/yarn.js"
+if [ ! -f "$YARN_JS" ] || [ "$(sed -n 's/.*"version": *"\([0-9.]*\)".*/\1/p' "$YARN_DIR/package.json" | head -n 1)" != "$YARN_VERSION" ]; then
+  log "provisioning Yarn $YARN_VERSION into .tools/yarn"
+  mkdir -p "$TOOLS/yarn"
+  npm install --no-save --no-package-lock --ignore-scripts --prefix "$TOOLS/yarn" "@yarnpkg/cli-dist@$YARN_VERSION" >&2
+fi
 mkdir -p "$TOOLS/bin"
 cat > "$TOOLS/bin/yarn" <<SHIM
 #!/bin/sh
