@@ -102,8 +102,10 @@ export function manifestProblem(
  */
 export function parseDeploymentInfo(
   source: DescriptorSource,
+  documents?: ReadonlyArray<ParsedYamlDocument>,
 ): ValidateResult<DeploymentInfo> {
   const result = parseDescriptor(source, deploymentInfoSchema, {
+    documents,
     emptyMessage:
       'deployment-info.yaml is empty: it needs version: 1 and components',
   });
@@ -253,14 +255,23 @@ export function checkManifest(
  */
 export function parseManifests(
   sources: ReadonlyArray<DescriptorSource>,
+  parsedFiles?: ReadonlyArray<{
+    path: string;
+    documents: ReadonlyArray<ParsedYamlDocument>;
+  }>,
 ): ParseManifestsResult {
+  // Files already parsed by the caller (parseDescriptorSet) are not parsed again.
+  const known = new Map(parsedFiles?.map(f => [f.path, f.documents]));
   const problems: DescriptorProblem[] = [];
   const objects: ManifestObject[] = [];
   const sorted = [...sources].sort((a, b) => compareStrings(a.path, b.path));
   for (const source of sorted) {
-    const parsed = parseYaml(source.path, source.text, {
-      maxDocuments: MANIFEST_MAX_DOCUMENTS,
-    });
+    const documents = known.get(source.path);
+    const parsed = documents
+      ? { ok: true as const, documents: [...documents] }
+      : parseYaml(source.path, source.text, {
+          maxDocuments: MANIFEST_MAX_DOCUMENTS,
+        });
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;

@@ -80,10 +80,6 @@ export type ParseYamlResult =
   | { ok: true; documents: ParsedYamlDocument[] }
   | { ok: false; problems: DescriptorProblem[] };
 
-/** How many recent parse results are kept. */
-const RECENT_RESULTS = 32;
-const recent = new Map<string, ParseYamlResult>();
-
 /**
  * Parses YAML text safely and reports every problem with file, line and
  * column: syntax errors, duplicate keys, unknown tags, `__proto__` keys, too
@@ -98,28 +94,6 @@ export function parseYaml(
   file: string,
   text: string,
   limits: YamlLimits = {},
-): ParseYamlResult {
-  // The same file is often read twice in a row (the whole repository first,
-  // then by its own language's parser); parsing is pure, so the recent
-  // results are reused. Callers get fresh arrays; the documents are shared
-  // and treated as read-only everywhere.
-  const key = `${file}\0${limits.maxBytes}\0${limits.maxAliasCount}\0${limits.maxDocuments}\0${text}`;
-  let result = recent.get(key);
-  if (!result) {
-    result = parseYamlUncached(file, text, limits);
-    if (recent.size >= RECENT_RESULTS)
-      recent.delete(recent.keys().next().value!);
-    recent.set(key, result);
-  }
-  return result.ok
-    ? { ok: true, documents: [...result.documents] }
-    : { ok: false, problems: [...result.problems] };
-}
-
-function parseYamlUncached(
-  file: string,
-  text: string,
-  limits: YamlLimits,
 ): ParseYamlResult {
   const { maxBytes, maxAliasCount, maxDocuments } = {
     ...DEFAULT_YAML_LIMITS,

@@ -98,18 +98,28 @@ export function validateDocument<T>(
 /**
  * Parses a single-document descriptor and validates it against its schema:
  * the one way every descriptor language reads its file. An empty file (or
- * one holding only comments) is a problem of its own.
+ * one holding only comments) is a problem of its own. Callers that already
+ * parsed the file (see `parseDescriptorSet`) pass its `documents` so it is
+ * not parsed again.
  *
  * @public
  */
 export function parseDescriptor<T>(
   source: DescriptorSource,
   schema: ZodType<T>,
-  options: { emptyMessage?: string } = {},
+  options: {
+    emptyMessage?: string;
+    documents?: ReadonlyArray<ParsedYamlDocument>;
+  } = {},
 ): ValidateResult<T> {
-  const parsed = parseYaml(source.path, source.text, { maxDocuments: 1 });
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const doc = parsed.documents[0];
+  let documents = options.documents;
+  if (!documents) {
+    const parsed = parseYaml(source.path, source.text, { maxDocuments: 1 });
+    if (!parsed.ok)
+      return { ok: false, problems: sortProblems(parsed.problems) };
+    documents = parsed.documents;
+  }
+  const doc = documents[0];
   if (!doc || doc.data === null || doc.data === undefined) {
     return {
       ok: false,

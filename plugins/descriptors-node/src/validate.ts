@@ -60,20 +60,22 @@ export function validateDescriptors(
   };
   const values = {
     build:
-      build && clean(build.path) ? check(parseBuildInfo(build)) : undefined,
+      build && clean(build.path)
+        ? check(parseBuildInfo(build, parsed.descriptors.build))
+        : undefined,
     deployment:
       deployment && clean(deployment.path)
-        ? check(parseDeploymentInfo(deployment))
+        ? check(parseDeploymentInfo(deployment, parsed.descriptors.deployment))
         : undefined,
     monitoring:
       monitoring && clean(monitoring.path)
-        ? check(parseMonitoringInfo(monitoring))
+        ? check(parseMonitoringInfo(monitoring, parsed.descriptors.monitoring))
         : undefined,
   };
   const manifestSources = (sources.manifests ?? []).filter(m => clean(m.path));
   let manifests: ManifestObject[] | undefined;
   if (manifestSources.length > 0) {
-    const result = parseManifests(manifestSources);
+    const result = parseManifests(manifestSources, parsed.manifests);
     if (result.ok) manifests = result.objects;
     else problems.push(...result.problems);
   }

@@ -1,6 +1,7 @@
 import {
   DescriptorSource,
   parseDescriptor,
+  ParsedYamlDocument,
   ValidateResult,
 } from '@gitops/descriptors-common';
 import { MonitoringInfo, monitoringInfoSchema } from './schema';
@@ -13,6 +14,7 @@ import { MonitoringInfo, monitoringInfoSchema } from './schema';
  */
 export function parseMonitoringInfo(
   source: DescriptorSource,
+  documents?: ReadonlyArray<ParsedYamlDocument>,
 ): ValidateResult<MonitoringInfo> {
-  return parseDescriptor(source, monitoringInfoSchema);
+  return parseDescriptor(source, monitoringInfoSchema, { documents });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   DescriptorSource,
   parseDescriptor,
+  ParsedYamlDocument,
   ValidateResult,
 } from '@gitops/descriptors-common';
 import { pipelineDefinitionSchema, stageSchema, stepSchema } from './model';
@@ -156,6 +157,9 @@ export interface BuildInfo {
  */
 export function parseBuildInfo(
   source: DescriptorSource,
+  documents?: ReadonlyArray<ParsedYamlDocument>,
 ): ValidateResult<BuildInfo> {
-  return parseDescriptor(source, buildInfoSchema as z.ZodType<BuildInfo>);
+  return parseDescriptor(source, buildInfoSchema as z.ZodType<BuildInfo>, {
+    documents,
+  });
 }
