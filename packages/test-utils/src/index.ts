@@ -45,3 +45,6 @@ export function testDatabaseIds(): TestDatabaseId[] {
 export function createTestDatabases(): TestDatabases {
   return TestDatabases.create({ ids: testDatabaseIds(), disableDocker: true });
 }
+
+export { cleanupTempDirs, createGitClient, tempDir } from './gitClient';
+export type { GitResult } from './gitClient';

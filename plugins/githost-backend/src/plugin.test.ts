@@ -12,14 +12,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { EventParams, eventsServiceRef } from '@backstage/plugin-events-node';
 import { githostPlugin } from './plugin';
-import { GitRepositoryStore } from './services/GitRepositoryStore';
-import { ZERO_SHA } from './services/names';
-import { GithubPushEventPayload } from './services/pushEvent';
 import {
-  cleanupTempDirs,
-  createGitClient,
-  tempDir,
-} from './__testUtils__/gitClient';
+  GitRepositoryStore,
+  GithubPushEventPayload,
+  ZERO_SHA,
+} from '@gitops/plugin-githost-node';
+import { cleanupTempDirs, createGitClient, tempDir } from '@gitops/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { GIT_PROTOCOL_PATHS, createRouter } from './router/createRouter';
-import { githostServiceRef } from './services/GithostService';
+import { githostServiceRef } from '@gitops/plugin-githost-node';
 
 /**
  * The local git hosting: bare repositories served over git's smart HTTP

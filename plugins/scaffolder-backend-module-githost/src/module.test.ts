@@ -7,9 +7,7 @@ import {
   TemplateAction,
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
-// The githost API modules need lives in the plugin package (no -node package yet).
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { GitRepositoryStore } from '@gitops/plugin-githost-backend';
+import { GitRepositoryStore } from '@gitops/plugin-githost-node';
 import { scaffolderModuleGithost } from './module';
 
 describe('scaffolderModuleGithost', () => {

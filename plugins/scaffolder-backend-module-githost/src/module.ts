@@ -1,8 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-// The githost API modules need lives in the plugin package (no -node package yet).
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { githostServiceRef } from '@gitops/plugin-githost-backend';
+import { githostServiceRef } from '@gitops/plugin-githost-node';
 import { createPublishGithostAction } from './actions';
 
 /**

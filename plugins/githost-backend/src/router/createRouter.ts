@@ -3,11 +3,13 @@ import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
-import { GithostService } from '../services/GithostService';
-import { isValidRepositoryName } from '../services/names';
-import { diffRefs } from '../services/pushEvent';
-import { RepositoryDetails } from '../services/RepositoryStore';
-import { parseRepositoryPath } from '../urls';
+import {
+  GithostService,
+  RepositoryDetails,
+  diffRefs,
+  isValidRepositoryName,
+  parseRepositoryPath,
+} from '@gitops/plugin-githost-node';
 import { runHttpBackend } from './httpBackend';
 
 /** Time limit of one smart HTTP exchange (a large clone or push). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Request, Response } from 'express';
-import { gitEnv } from '../services/git';
+import { gitEnv } from '@gitops/plugin-githost-node';
 
 /** Largest CGI header block accepted from git http-backend. */
 const MAX_CGI_HEADER_BYTES = 64 * 1024;

@@ -11,8 +11,8 @@ import {
 } from '@backstage/backend-defaults/urlReader';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { GitRepositoryStore } from '../services/GitRepositoryStore';
-import { cleanupTempDirs, tempDir } from '../__testUtils__/gitClient';
+import { GitRepositoryStore } from '@gitops/plugin-githost-node';
+import { cleanupTempDirs, tempDir } from '@gitops/test-utils';
 import { GithostUrlReader, githostUrlReaderFactory } from './GithostUrlReader';
 
 const BASE = 'http://localhost:7007/api/githost';

@@ -17,9 +17,11 @@ import {
   urlReaderFactoriesServiceRef,
 } from '@backstage/backend-defaults/urlReader';
 import { NotFoundError, NotModifiedError } from '@backstage/errors';
-import { GitRepositoryStore } from '../services/GitRepositoryStore';
-import { RepositoryStore } from '../services/RepositoryStore';
-import { GithostUrls } from '../urls';
+import {
+  GitRepositoryStore,
+  GithostUrls,
+  RepositoryStore,
+} from '@gitops/plugin-githost-node';
 import { globToRegExp, hasGlob, splitStaticPrefix } from './glob';
 
 /**

@@ -6,15 +6,13 @@ import { promisify } from 'node:util';
 import yaml from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
-// The githost API modules need lives in the plugin package (no -node package yet).
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
   DefaultGithostService,
   GitRepositoryStore,
   GithostUrls,
   GithubPushEventPayload,
   ZERO_SHA,
-} from '@gitops/plugin-githost-backend';
+} from '@gitops/plugin-githost-node';
 import { createPublishGithostAction } from './publish';
 
 const BASE = 'http://localhost:7007/api/githost';

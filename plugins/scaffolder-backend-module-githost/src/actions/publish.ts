@@ -2,14 +2,12 @@ import fs from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-// The githost API modules need lives in the plugin package (no -node package yet).
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
   GithostService,
   ZERO_SHA,
   assertRefName,
   assertRepositoryName,
-} from '@gitops/plugin-githost-backend';
+} from '@gitops/plugin-githost-node';
 import { examples } from './publish.examples';
 
 const DEFAULT_AUTHOR = { name: 'Scaffolder', email: 'scaffolder@backstage.io' };

@@ -3,21 +3,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A temporary folder, removed by {@link cleanupTempDirs}. */
 const tempDirs: string[] = [];
 
+/**
+ * A new temporary folder, removed by {@link cleanupTempDirs}.
+ *
+ * @public
+ */
 export function tempDir(prefix = 'githost-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
 }
 
+/**
+ * Removes every folder {@link tempDir} made.
+ *
+ * @public
+ */
 export function cleanupTempDirs() {
   for (const dir of tempDirs.splice(0)) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * The outcome of a git command run by {@link createGitClient}.
+ *
+ * @public
+ */
 export interface GitResult {
   code: number;
   stdout: string;
@@ -27,6 +41,8 @@ export interface GitResult {
 /**
  * The real git command line as a user would run it, in an isolated HOME
  * (no user or system config, no proxies, fixed identity).
+ *
+ * @public
  */
 export function createGitClient() {
   const home = tempDir('githost-home-');

@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import {
-  cleanupTempDirs,
-  createGitClient,
-  tempDir,
-} from '../__testUtils__/gitClient';
+import { cleanupTempDirs, createGitClient, tempDir } from '@gitops/test-utils';
 import { GitRepositoryStore } from './GitRepositoryStore';
 import { ZERO_SHA } from './names';
 
