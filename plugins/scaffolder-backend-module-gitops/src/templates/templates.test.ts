@@ -6,8 +6,11 @@
  * the repository it produces is checked with the suite's own engines.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import yaml from 'yaml';
 import { createBackendModule } from '@backstage/backend-plugin-api';
@@ -38,6 +41,20 @@ const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const COMMIT = '439ac5d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6';
 
 type Values = Record<string, unknown>;
+
+const execFileAsync = promisify(execFile);
+
+/** A port nothing listens on, for a server started as a child process. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 interface Case {
   template: string;
@@ -577,6 +594,76 @@ describe('software templates', () => {
         test: 'node --test "dist/**/*.test.js"',
       });
     });
+
+    it('gives a Node service whose own build runs: npm ci, test, start', async () => {
+      const c = CASES.find(x => x.template === 'node-service')!;
+      const r = await dryRun(c.template, c.values);
+      // The provisioned Node first on PATH, so npm runs the service's
+      // scripts with the Node it asks for (engines: >=22).
+      const env = {
+        ...process.env,
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${
+          process.env.PATH
+        }`,
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+        npm_config_update_notifier: 'false',
+      };
+      const npm = (...args: string[]) =>
+        execFileAsync('npm', args, {
+          cwd: r.dir,
+          env,
+          maxBuffer: 1 << 24,
+        }).catch(error => {
+          // The service's own output says what broke.
+          throw new Error(
+            `npm ${args.join(' ')} failed:\n${error.stdout}\n${error.stderr}`,
+          );
+        });
+
+      // What the review build's stages run (build-info.yaml: nodeService).
+      await npm('ci');
+      const test = await npm('test');
+      const tap = `${test.stdout}${test.stderr}`;
+      expect(Number(/^# pass (\d+)/m.exec(tap)?.[1])).toBeGreaterThan(0);
+      expect(/^# fail (\d+)/m.exec(tap)?.[1]).toBe('0');
+      expect(fs.existsSync(path.join(r.dir, 'dist/index.js'))).toBe(true);
+
+      // What the Dockerfile runs, answering its Kubernetes probe.
+      const port = await freePort();
+      const server = spawn(process.execPath, ['dist/index.js'], {
+        cwd: r.dir,
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.stdout.on('data', d => {
+            if (String(d).includes(`listening on :${port}`)) resolve();
+          });
+          server.on('exit', code => reject(new Error(`exited ${code}`)));
+        });
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: 'ok' });
+        const greeting = await fetch(
+          `http://127.0.0.1:${port}/api/greeting?name=Ada`,
+        );
+        expect(await greeting.json()).toEqual({ message: 'Hello, Ada!' });
+        const metrics = await (
+          await fetch(`http://127.0.0.1:${port}/metrics`)
+        ).text();
+        // The series the canary analysis and the dashboard read.
+        expect(metrics).toContain(
+          'http_server_requests_seconds_count{method="GET",uri="/api/greeting",status="200"} 1\n',
+        );
+      } finally {
+        const exited = new Promise(resolve => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        // It stops on SIGTERM (what Kubernetes sends) with status 0.
+        expect(await exited).toBe(0);
+      }
+    }, 300_000);
 
     it('builds the static app into the folder build-info publishes', async () => {
       const c = CASES.find(x => x.template === 'static-web-app')!;
