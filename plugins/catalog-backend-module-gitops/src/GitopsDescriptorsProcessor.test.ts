@@ -120,11 +120,12 @@ describe('GitopsDescriptorsProcessor', () => {
     expect(
       (await run()).metadata.annotations?.['gitops.io/build-template'],
     ).toBe('javaBackend');
-    const first = store.get('gitops-descriptors-v1');
+    const first = store.get('gitops-descriptors-v2');
     expect(
       (await run()).metadata.annotations?.['gitops.io/build-template'],
     ).toBe('javaBackend');
-    expect(store.get('gitops-descriptors-v1')).toBe(first);
+    // The same analysis object: not analysed again.
+    expect(store.get('gitops-descriptors-v2').analysis).toBe(first.analysis);
     fs.writeFileSync(
       path.join(dir, 'build-info.yaml'),
       'version: 2\ntemplate:\n  type: nodeService\n',

@@ -11,10 +11,26 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { formatProblem } from '@gitops/descriptors-common';
 import { analyzeDescriptors, DescriptorAnalysis } from './analyze';
-import { DescriptorFiles, readFileLocation, readUrlLocation } from './readers';
+import {
+  DescriptorFiles,
+  readFileLocation,
+  readUrlLocation,
+  UrlETags,
+} from './readers';
 
-const CACHE_KEY = 'gitops-descriptors-v1';
-type CachedAnalysis = { key: string; analysis: DescriptorAnalysis };
+const CACHE_KEY = 'gitops-descriptors-v2';
+type CachedAnalysis = {
+  /** Hash of the entity and every file the analysis read. */
+  key: string;
+  /** Hash of the entity alone. */
+  entity: string;
+  /** ETags of the files read at URLs, for conditional reads next time. */
+  etags?: UrlETags;
+  analysis: DescriptorAnalysis;
+};
+
+const entityHash = (entity: Entity) =>
+  createHash('sha256').update(JSON.stringify(entity)).digest('hex');
 
 /** Identifies the inputs of an analysis: the entity and every file read. */
 function contentHash(entity: Entity, files: DescriptorFiles): string {
@@ -64,12 +80,26 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     if (!isComponentEntity(entity)) return entity;
     if (location.type !== 'file' && location.type !== 'url') return entity;
 
-    let files;
+    // The catalog reprocesses every entity regularly; unchanged files (and an
+    // unchanged entity) give the same analysis, so it is kept per entity.
+    const cached = (await cache?.get(CACHE_KEY)) as CachedAnalysis | undefined;
+    const entityKey = entityHash(entity);
+    let files: DescriptorFiles | undefined;
+    let etags: UrlETags | undefined;
     try {
-      files =
-        location.type === 'file'
-          ? await readFileLocation(location.target)
-          : await readUrlLocation(this.options.reader, location.target);
+      if (location.type === 'file') {
+        files = await readFileLocation(location.target);
+      } else {
+        const read = await readUrlLocation(
+          this.options.reader,
+          location.target,
+          {
+            // Conditional requests only when the entity is the one analysed.
+            etags: cached?.entity === entityKey ? cached.etags : undefined,
+          },
+        );
+        if (read !== 'unchanged') ({ etags, ...files } = read);
+      }
     } catch (error) {
       this.options.logger.warn(
         `gitops: cannot read descriptors beside ${location.target}`,
@@ -86,16 +116,22 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
       return entity;
     }
 
-    // The catalog reprocesses every entity regularly; unchanged files (and an
-    // unchanged entity) give the same analysis, so it is kept per entity.
-    const key = contentHash(entity, files);
-    const cached = (await cache?.get(CACHE_KEY)) as CachedAnalysis | undefined;
     let analysis: DescriptorAnalysis;
-    if (cached?.key === key) {
-      analysis = cached.analysis;
+    if (!files) {
+      // Every file answered "not modified".
+      analysis = cached!.analysis;
     } else {
-      analysis = analyzeDescriptors(entity, files.sources, files.problems);
-      const value: CachedAnalysis = { key, analysis };
+      const key = contentHash(entity, files);
+      analysis =
+        cached?.key === key
+          ? cached.analysis
+          : analyzeDescriptors(entity, files.sources, files.problems);
+      const value: CachedAnalysis = {
+        key,
+        entity: entityKey,
+        ...(etags ? { etags } : {}),
+        analysis,
+      };
       await cache?.set(CACHE_KEY, value as unknown as JsonObject);
     }
     if (analysis.problems.length > 0) {
