@@ -13,6 +13,12 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 // events: push events from the local git hosting and GitHub webhooks
 backend.add(import('@backstage/plugin-events-backend'));
+// GitHub webhooks at /api/events/http/github, signature-checked with
+// events.modules.github.webhookSecret (no secret: no route), routed to
+// github.<event> (github.push)
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+// each X-GitHub-Delivery published once; malformed JSON answered with 400
+backend.add(import('@gitops/plugin-events-backend-module-github-dedup'));
 
 // local git hosting: repositories over smart HTTP, push events, a UrlReader
 backend.add(import('@gitops/plugin-githost-backend'));

@@ -116,9 +116,13 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     expect(env.published).toHaveLength(1);
     const [event] = env.published;
     expect(event.topic).toBe('github.push');
+    // GitHub's delivery headers, with a new delivery GUID per event.
     expect(event.metadata).toEqual({
       'x-github-event': 'push',
       'x-gitops-source': 'githost',
+      'x-github-delivery': expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
     const payload = event.eventPayload as GithubPushEventPayload;
     expect(payload).toMatchObject({
@@ -225,6 +229,11 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
       head_commit: null,
     });
     expect(env.published).toHaveLength(3);
+    // Every event is its own delivery.
+    const deliveries = env.published.map(
+      e => e.metadata?.['x-github-delivery'],
+    );
+    expect(new Set(deliveries).size).toBe(3);
   });
 
   it('answers 404 for a repository that does not exist', async () => {

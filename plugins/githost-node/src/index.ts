@@ -40,6 +40,7 @@ export {
   MAX_PUSH_COMMITS,
   PUSH_EVENT_METADATA,
   buildPushEventPayload,
+  createPushEventMetadata,
   diffRefs,
 } from './services/pushEvent';
 export type {

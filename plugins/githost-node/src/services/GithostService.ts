@@ -14,8 +14,8 @@ import {
   GITHUB_PUSH_TOPIC,
   GithubPushEventPayload,
   MAX_PUSH_COMMITS,
-  PUSH_EVENT_METADATA,
   buildPushEventPayload,
+  createPushEventMetadata,
 } from './pushEvent';
 import { CommitInfo, RefUpdate, RepositoryStore } from './RepositoryStore';
 
@@ -98,7 +98,7 @@ export async function publishPushEvents(options: {
     await events.publish({
       topic: GITHUB_PUSH_TOPIC,
       eventPayload: payload,
-      metadata: { ...PUSH_EVENT_METADATA },
+      metadata: createPushEventMetadata(),
     });
     payloads.push(payload);
   }

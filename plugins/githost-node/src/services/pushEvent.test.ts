@@ -1,6 +1,10 @@
 import { GithostUrls } from '../urls';
 import { ZERO_SHA } from './names';
-import { buildPushEventPayload, diffRefs } from './pushEvent';
+import {
+  buildPushEventPayload,
+  createPushEventMetadata,
+  diffRefs,
+} from './pushEvent';
 import { CommitInfo } from './RepositoryStore';
 
 const urls = new GithostUrls('http://localhost:7007/api/githost');
@@ -180,5 +184,20 @@ describe('diffRefs', () => {
     expect(
       diffRefs({ 'refs/heads/master': A }, { 'refs/heads/master': A }),
     ).toEqual([]);
+  });
+});
+
+describe('createPushEventMetadata', () => {
+  it("carries GitHub's event header and a new delivery GUID each time", () => {
+    const first = createPushEventMetadata();
+    const second = createPushEventMetadata();
+    expect(first).toEqual({
+      'x-github-event': 'push',
+      'x-gitops-source': 'githost',
+      'x-github-delivery': expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
+    });
+    expect(second['x-github-delivery']).not.toBe(first['x-github-delivery']);
   });
 });

@@ -1,19 +1,42 @@
 /**
  * The push event payload, shaped like GitHub's `push` webhook so that
  * subscribers of `github.push` work with the local hosting and with GitHub.
- * Pure functions only: the I/O is in PushEventPublisher.
+ * No I/O here: publishing is in GithostService.
  */
+import { randomUUID } from 'node:crypto';
 import { ZERO_SHA } from './names';
 import { CommitInfo, RefUpdate } from './RepositoryStore';
 
 /** The events topic push events are published on (the one GitHub's events module uses). @public */
 export const GITHUB_PUSH_TOPIC = 'github.push';
 
-/** Metadata published with every push event. @public */
+/**
+ * The fixed part of the metadata published with every push event; see
+ * {@link createPushEventMetadata} for the whole of it.
+ *
+ * @public
+ */
 export const PUSH_EVENT_METADATA = {
   'x-github-event': 'push',
   'x-gitops-source': 'githost',
 } as const;
+
+/**
+ * The metadata of one push event, shaped like the headers of a GitHub
+ * webhook delivery (which the events backend passes on as metadata):
+ * `x-github-event: push` and a new `x-github-delivery` GUID per event, so
+ * that subscribers can recognise an event they have already handled the same
+ * way for the local hosting and for GitHub.
+ *
+ * @public
+ */
+export function createPushEventMetadata(): {
+  'x-github-event': 'push';
+  'x-gitops-source': 'githost';
+  'x-github-delivery': string;
+} {
+  return { ...PUSH_EVENT_METADATA, 'x-github-delivery': randomUUID() };
+}
 
 /** GitHub sends at most 20 commits in a push event; so do we. @public */
 export const MAX_PUSH_COMMITS = 20;
