@@ -54,13 +54,17 @@ stamp="$ROOT/node_modules/.gitops-install-stamp"
 install_inputs() {
   { node --version; cat "$ROOT/yarn.lock"; find "$ROOT/package.json" "$ROOT/packages" "$ROOT/plugins" -maxdepth 2 -name package.json -not -path '*/node_modules/*' | sort | xargs cat; } | sha256sum | cut -d' ' -f1
 }
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(install_inputs)" ]; then
+inputs="$(install_inputs)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs" ]; then
   log "installing dependencies (yarn install --immutable)"
   immutable="--immutable"
   [ -n "${GITOPS_MUTABLE_INSTALL:-}" ] && immutable=""
   (cd "$ROOT" && yarn install $immutable) >&2
-  # Taken after the install: a mutable install may have rewritten yarn.lock.
-  install_inputs > "$stamp"
+  # The stamp names what was installed: the inputs taken before the install
+  # (a manifest edited meanwhile is installed next time), or after a mutable
+  # install, which rewrites yarn.lock itself.
+  [ -n "$immutable" ] || inputs="$(install_inputs)"
+  echo "$inputs" > "$stamp"
 fi
 
 exec "$@"
