@@ -1,6 +1,13 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { hasServiceTier } from './ServiceTierCard/serviceTier';
+import { DEFAULT_BOUNDS } from './RelationsGraphCard/boundGraph';
+import {
+  integerField,
+  optionalNumberField,
+  optionalStringField,
+  optionalStringListField,
+} from './RelationsGraphCard/configSchema';
 
 /**
  * The Service tier card, beside About on the overview of every Component
@@ -21,11 +28,66 @@ export const serviceTierEntityCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The Relations card on every entity page: the catalog graph plugin's
+ * relations graph, bounded in depth (`maxDepth`, 2) and in width (each
+ * entity brings in at most `maxNeighbours` related entities, 30, and at most
+ * `maxNodes` entities are drawn, 50), with a note on what was left out and a
+ * link to the full graph. It replaces the plugin's own card
+ * (`entity-card:catalog-graph/relations`, disabled in app-config.yaml),
+ * which is bounded in depth only.
+ *
+ * @public
+ */
+export const relationsGraphEntityCard = EntityCardBlueprint.makeWithOverrides({
+  name: 'relations',
+  configSchema: {
+    title: optionalStringField('The card title; "Relations" when absent.'),
+    height: optionalNumberField('The graph height in pixels; 400 by default.'),
+    maxDepth: integerField({
+      min: 1,
+      defaultValue: DEFAULT_BOUNDS.maxDepth,
+      description: 'Relations away from the entity.',
+    }),
+    maxNeighbours: integerField({
+      min: 1,
+      defaultValue: DEFAULT_BOUNDS.maxNeighbours,
+      description:
+        'Related entities each shown entity brings into the graph, at most.',
+    }),
+    maxNodes: integerField({
+      min: 2,
+      defaultValue: DEFAULT_BOUNDS.maxNodes,
+      description: 'Entities drawn in all, the entity itself included.',
+    }),
+    relations: optionalStringListField(
+      "The relation types followed; the catalog graph's defaults when absent.",
+    ),
+    kinds: optionalStringListField('The kinds followed; all when absent.'),
+  },
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      loader: () =>
+        import('./RelationsGraphCard/RelationsGraphCard').then(m => (
+          <m.RelationsGraphCard
+            title={config.title}
+            height={config.height}
+            maxDepth={config.maxDepth}
+            maxNeighbours={config.maxNeighbours}
+            maxNodes={config.maxNodes}
+            relations={config.relations}
+            kinds={config.kinds}
+          />
+        )),
+    });
+  },
+});
+
+/**
  * The suite's additions to the catalog's entity pages.
  *
  * @public
  */
 export const catalogModule = createFrontendModule({
   pluginId: 'catalog',
-  extensions: [serviceTierEntityCard],
+  extensions: [serviceTierEntityCard, relationsGraphEntityCard],
 });

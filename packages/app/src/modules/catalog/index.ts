@@ -1,1 +1,5 @@
-export { catalogModule, serviceTierEntityCard } from './catalogModule';
+export {
+  catalogModule,
+  relationsGraphEntityCard,
+  serviceTierEntityCard,
+} from './catalogModule';
