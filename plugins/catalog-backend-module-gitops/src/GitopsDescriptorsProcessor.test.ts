@@ -214,6 +214,33 @@ describe('GitopsDescriptorsProcessor', () => {
     expect(errors.join()).not.toContain('hunter2');
   });
 
+  it('reads the descriptors beside a component declared in any file', async () => {
+    // A monorepo's components.yaml with many entities and no catalog-info.yaml
+    // beside it: the catalog parsed the file; the module reads only the
+    // descriptors next to it.
+    const dir = brokenCopy({ 'catalog-info.yaml': null });
+    const many = Array.from(
+      { length: 120 },
+      (_, i) =>
+        `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c${i}\n`,
+    ).join('---\n');
+    fs.writeFileSync(path.join(dir, 'components.yaml'), many);
+    const processor = new GitopsDescriptorsProcessor({
+      reader: mockServices.urlReader.mock(),
+      logger: mockServices.logger.mock(),
+    });
+    const emitted: CatalogProcessorResult[] = [];
+    const result = await processor.preProcessEntity(
+      component('c7'),
+      { type: 'file', target: path.join(dir, 'components.yaml') },
+      r => emitted.push(r),
+    );
+    expect(emitted.filter(r => r.type === 'error')).toEqual([]);
+    expect(result.metadata.annotations?.['gitops.io/build-template']).toBe(
+      'javaBackend',
+    );
+  });
+
   it('caps the number of reported problems', async () => {
     const keys = Array.from({ length: 60 }, (_, i) => `k${i}: v`).join('\n');
     const { errors } = await process(

@@ -30,17 +30,20 @@ const problem = (file: string, message: string): DescriptorProblem => ({
 });
 
 /**
- * Reads the descriptors beside a catalog-info.yaml on disk (`file`
+ * Reads the descriptors beside a component's file on disk (`file`
  * locations, such as the examples). The repository reader never follows a
- * symlink and refuses oversize files.
+ * symlink and refuses oversize files. The component's own file is the
+ * catalog's business (it parsed and validated it, whatever its name), so
+ * catalog-info.yaml is neither required nor validated here.
  */
 export async function readFileLocation(
   target: string,
 ): Promise<DescriptorFiles> {
   const repo = await readRepository(path.dirname(target));
+  const { catalog: _catalog, ...descriptors } = repo.descriptors;
   return {
-    sources: { descriptors: repo.descriptors, manifests: repo.manifests },
-    problems: repo.problems,
+    sources: { descriptors, manifests: repo.manifests },
+    problems: repo.problems.filter(p => p.file !== DESCRIPTOR_FILES.catalog),
   };
 }
 
@@ -94,13 +97,14 @@ export async function readUrlLocation(
 ): Promise<UrlDescriptorFiles | 'unchanged'> {
   const maxBytes = options.maxBytes ?? DEFAULT_YAML_LIMITS.maxBytes;
   const previous = options.etags;
-  const files = (
-    Object.entries(DESCRIPTOR_FILES) as [DescriptorKind, string][]
-  ).map(([kind, name]) => ({
-    kind,
-    name,
-    url: new URL(name, target).toString(),
-  }));
+  // The component's own file is the catalog's business (see above).
+  const files = (Object.entries(DESCRIPTOR_FILES) as [DescriptorKind, string][])
+    .filter(([kind]) => kind !== 'catalog')
+    .map(([kind, name]) => ({
+      kind,
+      name,
+      url: new URL(name, target).toString(),
+    }));
   // Trees are addressed as .../tree/<ref>/<path> by GitHub and the local
   // hosting alike.
   const treeUrl = new URL(`${KUBERNETES_FOLDER}/`, target)

@@ -162,7 +162,6 @@ describe('descriptors at a URL', () => {
     expect(reader.downloads.sort()).toEqual(
       [
         `${BASE}build-info.yaml`,
-        `${BASE}catalog-info.yaml`,
         `${BASE}deployment-info.yaml`,
         `${BASE}monitoring-info.yaml`,
         TREE,
@@ -172,7 +171,7 @@ describe('descriptors at a URL', () => {
     // The catalog's next refresh: nothing downloaded, the same result.
     const second = await run();
     expect(reader.downloads).toEqual([]);
-    expect(reader.notModified).toHaveLength(5);
+    expect(reader.notModified).toHaveLength(4);
     expect(second).toEqual(first);
   });
 
@@ -229,7 +228,7 @@ describe('descriptors at a URL', () => {
     reader.withEtags = false;
     const first = await run();
     const second = await run();
-    expect(reader.downloads).toHaveLength(5);
+    expect(reader.downloads).toHaveLength(4);
     expect(second).toEqual(first);
   });
 });
