@@ -10,13 +10,10 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import { formatProblem } from '@gitops/descriptors-common';
-import { analyzeDescriptors, DescriptorAnalysis } from './analyze';
-import {
-  DescriptorFiles,
-  readFileLocation,
-  readUrlLocation,
-  UrlETags,
-} from './readers';
+import { DescriptorAnalysis } from './analyze';
+import { DescriptorAnalyzer, inlineAnalyzer } from './analysisPool';
+import { DescriptorFiles, readUrlLocation, UrlETags } from './readers';
+import { AnalysisOutput, DescriptorReadError } from './runAnalysis';
 
 const CACHE_KEY = 'gitops-descriptors-v2';
 type CachedAnalysis = {
@@ -31,20 +28,6 @@ type CachedAnalysis = {
 
 const entityHash = (entity: Entity) =>
   createHash('sha256').update(JSON.stringify(entity)).digest('hex');
-
-/** Identifies the inputs of an analysis: the entity and every file read. */
-function contentHash(entity: Entity, files: DescriptorFiles): string {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(entity));
-  for (const [kind, source] of Object.entries(files.sources.descriptors)) {
-    hash.update(`\0${kind}\0${source.path}\0${source.text}`);
-  }
-  for (const source of files.sources.manifests ?? []) {
-    hash.update(`\0manifest\0${source.path}\0${source.text}`);
-  }
-  hash.update(JSON.stringify(files.problems));
-  return hash.digest('hex');
-}
 
 /** Problems reported per entity; the rest are counted in the last one. */
 const MAX_REPORTED_PROBLEMS = 20;
@@ -63,6 +46,8 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     private readonly options: {
       reader: UrlReaderService;
       logger: LoggerService;
+      /** Where the analysis runs; on the calling thread by default. */
+      analyzer?: DescriptorAnalyzer;
     },
   ) {}
 
@@ -84,11 +69,18 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     // unchanged entity) give the same analysis, so it is kept per entity.
     const cached = (await cache?.get(CACHE_KEY)) as CachedAnalysis | undefined;
     const entityKey = entityHash(entity);
+    const analyzer = this.options.analyzer ?? inlineAnalyzer;
+    let output: AnalysisOutput | undefined;
     let files: DescriptorFiles | undefined;
     let etags: UrlETags | undefined;
     try {
       if (location.type === 'file') {
-        files = await readFileLocation(location.target);
+        // Read where the analysis runs.
+        output = await analyzer.run({
+          component: entity,
+          cachedKey: cached?.key,
+          fileTarget: location.target,
+        });
       } else {
         const read = await readUrlLocation(
           this.options.reader,
@@ -98,9 +90,17 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
             etags: cached?.entity === entityKey ? cached.etags : undefined,
           },
         );
-        if (read !== 'unchanged') ({ etags, ...files } = read);
+        if (read === 'unchanged') {
+          // Every file answered "not modified".
+          output = { key: cached!.key };
+        } else {
+          ({ etags, ...files } = read);
+        }
       }
     } catch (error) {
+      // Reading failed; a failing analysis is a bug, and propagates.
+      if (location.type === 'file' && !(error instanceof DescriptorReadError))
+        throw error;
       this.options.logger.warn(
         `gitops: cannot read descriptors beside ${location.target}`,
         {
@@ -115,19 +115,16 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
       );
       return entity;
     }
+    output ??= await analyzer.run({
+      component: entity,
+      cachedKey: cached?.key,
+      files: files!,
+    });
 
-    let analysis: DescriptorAnalysis;
-    if (!files) {
-      // Every file answered "not modified".
-      analysis = cached!.analysis;
-    } else {
-      const key = contentHash(entity, files);
-      analysis =
-        cached?.key === key
-          ? cached.analysis
-          : analyzeDescriptors(entity, files.sources, files.problems);
+    const analysis = output.analysis ?? cached!.analysis;
+    if (output.analysis || etags) {
       const value: CachedAnalysis = {
-        key,
+        key: output.key,
         entity: entityKey,
         ...(etags ? { etags } : {}),
         analysis,

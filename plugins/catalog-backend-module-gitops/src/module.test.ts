@@ -52,6 +52,8 @@ describe.each(databases.eachSupportedId())('catalogModuleGitops on %p', id => {
                 { type: 'file', target: info },
               ],
               processingInterval: { seconds: 1 },
+              // The descriptors are read and parsed on worker threads.
+              gitops: { analysisWorkers: 2 },
             },
           },
         }),
@@ -122,4 +124,25 @@ describe.each(databases.eachSupportedId())('catalogModuleGitops on %p', id => {
     const app = await entity('component:example-app', () => true);
     expect(app.status?.items ?? []).toEqual([]);
   }, 60_000);
+});
+
+describe('catalogModuleGitops configuration', () => {
+  it.each([-1, 1.5, 65])(
+    'refuses catalog.gitops.analysisWorkers: %p at startup',
+    async analysisWorkers => {
+      await expect(
+        startTestBackend({
+          features: [
+            catalogPlugin,
+            catalogModuleGitops,
+            mockServices.rootConfig.factory({
+              data: { catalog: { gitops: { analysisWorkers } } },
+            }),
+          ],
+        }),
+      ).rejects.toThrow(
+        `catalog.gitops.analysisWorkers must be a whole number from 0 to 64, got ${analysisWorkers}`,
+      );
+    },
+  );
 });

@@ -4,6 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { GitopsDescriptorsProcessor } from './GitopsDescriptorsProcessor';
+import {
+  defaultWorkerCount,
+  inlineAnalyzer,
+  WorkerPoolAnalyzer,
+} from './analysisPool';
 
 /**
  * Adds the descriptor processor to the catalog.
@@ -19,10 +24,22 @@ export const catalogModuleGitops = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         reader: coreServices.urlReader,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ catalog, reader, logger }) {
+      async init({ catalog, reader, logger, config, lifecycle }) {
+        const key = 'catalog.gitops.analysisWorkers';
+        const size = config.getOptionalNumber(key) ?? defaultWorkerCount();
+        if (!Number.isInteger(size) || size < 0 || size > 64) {
+          throw new Error(
+            `${key} must be a whole number from 0 to 64, got ${size}`,
+          );
+        }
+        const analyzer =
+          size > 0 ? new WorkerPoolAnalyzer({ size, logger }) : inlineAnalyzer;
+        lifecycle.addShutdownHook(() => analyzer.close());
         catalog.addProcessor(
-          new GitopsDescriptorsProcessor({ reader, logger }),
+          new GitopsDescriptorsProcessor({ reader, logger, analyzer }),
         );
       },
     });
