@@ -295,7 +295,10 @@ async function main() {
   }
   const median = (mode: Mode) => {
     const sorted = runs[mode].map(r => r.ms).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    const middle = sorted.length / 2;
+    return Number.isInteger(middle)
+      ? (sorted[middle - 1] + sorted[middle]) / 2
+      : sorted[Math.floor(middle)];
   };
   const seconds = (mode: Mode) =>
     `${(median(mode) / 1000).toFixed(1)} s${
