@@ -1,16 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-
-const shots = 'test-results/e2e/screens';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page.getByRole('link', { name: 'Catalog', exact: true }).first(),
-  ).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { shots, signInAsGuest } from './session';
 
 test('a guest finds example-app in the catalog and opens its page', async ({
   page,

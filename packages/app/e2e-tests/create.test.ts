@@ -1,16 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
+import { shots, signInAsGuest } from './session';
 
-const shots = 'test-results/e2e/screens';
 // Names are unique per run, so a reused local app does not refuse them as taken.
 const run = Date.now().toString(36).slice(-5);
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Catalog', exact: true }).first(),
-  ).toBeVisible();
-}
 
 /** Fills a template's form, runs it and opens the new component. */
 async function createService(

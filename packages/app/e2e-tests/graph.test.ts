@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, Page } from '@playwright/test';
+import { shots, signInAsGuest } from './session';
 
 /**
  * The catalog graph with a large neighbourhood: fleet-system has 212
@@ -10,16 +11,7 @@ import { test, expect, Page } from '@playwright/test';
  * draws the full graph two relations deep.
  */
 
-const shots = 'test-results/e2e/screens';
 const root = path.resolve(__dirname, '../../..');
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Catalog', exact: true }).first(),
-  ).toBeVisible();
-}
 
 /** The graph's nodes: each is a `g` whose SVG title is its entity ref. */
 const graphNodes = (page: Page) => page.locator('g[data-testid="node"]');
