@@ -34,7 +34,7 @@ async function openFleetSystem(page: Page) {
   await expect(async () => {
     await page.goto('/catalog/default/system/fleet-system');
     await expect(
-      page.getByRole('heading', { name: 'fleet-system' }),
+      page.getByRole('heading', { level: 2, name: 'fleet-system' }),
     ).toBeVisible();
     await expect(
       page.getByText(/^Showing 31 of 214 related entities/),
@@ -102,7 +102,10 @@ test("a system with 212 components: the card's graph is bounded and says so", as
     })
     .click();
   await expect(page).toHaveURL(/\/catalog\/default\/group\/fleet-team/);
-  await expect(page.getByRole('heading', { name: 'Fleet Team' })).toBeVisible();
+  // The page's title (the group's profile card repeats the name in an h3).
+  await expect(
+    page.getByRole('heading', { level: 2, name: 'Fleet Team' }),
+  ).toBeVisible();
   // The team owns the system and 212 components: its card keeps the system
   // and 29 of them.
   await expect(
