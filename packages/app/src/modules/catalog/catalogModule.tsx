@@ -2,12 +2,7 @@ import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { hasServiceTier } from './ServiceTierCard/serviceTier';
 import { DEFAULT_BOUNDS } from './RelationsGraphCard/boundGraph';
-import {
-  integerField,
-  optionalNumberField,
-  optionalStringField,
-  optionalStringListField,
-} from './RelationsGraphCard/configSchema';
+import { z } from 'zod';
 
 /**
  * The Service tier card, beside About on the overview of every Component
@@ -41,28 +36,45 @@ export const serviceTierEntityCard = EntityCardBlueprint.make({
 export const relationsGraphEntityCard = EntityCardBlueprint.makeWithOverrides({
   name: 'relations',
   configSchema: {
-    title: optionalStringField('The card title; "Relations" when absent.'),
-    height: optionalNumberField('The graph height in pixels; 400 by default.'),
-    maxDepth: integerField({
-      min: 1,
-      defaultValue: DEFAULT_BOUNDS.maxDepth,
-      description: 'Relations away from the entity.',
-    }),
-    maxNeighbours: integerField({
-      min: 1,
-      defaultValue: DEFAULT_BOUNDS.maxNeighbours,
-      description:
+    title: z
+      .string()
+      .optional()
+      .describe('The card title; "Relations" when absent.'),
+    height: z
+      .number()
+      .positive()
+      .optional()
+      .describe('The graph height in pixels; 400 by default.'),
+    maxDepth: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_BOUNDS.maxDepth)
+      .describe('Relations away from the entity.'),
+    maxNeighbours: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_BOUNDS.maxNeighbours)
+      .describe(
         'Related entities each shown entity brings into the graph, at most.',
-    }),
-    maxNodes: integerField({
-      min: 2,
-      defaultValue: DEFAULT_BOUNDS.maxNodes,
-      description: 'Entities drawn in all, the entity itself included.',
-    }),
-    relations: optionalStringListField(
-      "The relation types followed; the catalog graph's defaults when absent.",
-    ),
-    kinds: optionalStringListField('The kinds followed; all when absent.'),
+      ),
+    maxNodes: z
+      .number()
+      .int()
+      .min(2)
+      .default(DEFAULT_BOUNDS.maxNodes)
+      .describe('Entities drawn in all, the entity itself included.'),
+    relations: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "The relation types followed; the catalog graph's defaults when absent.",
+      ),
+    kinds: z
+      .array(z.string())
+      .optional()
+      .describe('The kinds followed; all when absent.'),
   },
   factory(originalFactory, { config }) {
     return originalFactory({

@@ -190,6 +190,6 @@ describe('RelationsGraphCard', () => {
       createExtensionTester(relationsGraphEntityCard, {
         config: { maxNeighbours: 0 },
       }).get(coreExtensionData.reactElement),
-    ).toThrow(/Expected at least 1, got 0 at 'maxNeighbours'/);
+    ).toThrow(/Too small: expected number to be >=1 at 'maxNeighbours'/);
   });
 });
