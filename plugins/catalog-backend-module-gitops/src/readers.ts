@@ -39,11 +39,12 @@ const problem = (file: string, message: string): DescriptorProblem => ({
 export async function readFileLocation(
   target: string,
 ): Promise<DescriptorFiles> {
-  const repo = await readRepository(path.dirname(target));
-  const { catalog: _catalog, ...descriptors } = repo.descriptors;
+  const repo = await readRepository(path.dirname(target), {
+    catalogInfo: false,
+  });
   return {
-    sources: { descriptors, manifests: repo.manifests },
-    problems: repo.problems.filter(p => p.file !== DESCRIPTOR_FILES.catalog),
+    sources: { descriptors: repo.descriptors, manifests: repo.manifests },
+    problems: repo.problems,
   };
 }
 

@@ -28,6 +28,18 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
 /** Upper bound on the number of files taken from kubernetes/. */
 const MAX_MANIFEST_FILES = 500;
 
+/** Options of {@link readRepository}. @public */
+export interface ReadRepositoryOptions {
+  /** Largest file read; bigger ones are reported. */
+  maxBytes?: number;
+  /**
+   * Whether catalog-info.yaml is read (and required). The catalog module
+   * leaves it out: the catalog has read the component's own file already,
+   * whatever its name.
+   */
+  catalogInfo?: boolean;
+}
+
 /**
  * Reads the descriptor files and the kubernetes/ folder of a repository on
  * disk. Never follows a symlink and never reads a file bigger than the parse
@@ -37,8 +49,10 @@ const MAX_MANIFEST_FILES = 500;
  */
 export async function readRepository(
   root: string,
-  maxBytes = DEFAULT_YAML_LIMITS.maxBytes,
+  options: ReadRepositoryOptions = {},
 ): Promise<RepositoryFiles> {
+  const { maxBytes = DEFAULT_YAML_LIMITS.maxBytes, catalogInfo = true } =
+    options;
   const problems: DescriptorProblem[] = [];
   const stat = await fs.stat(root).catch(() => undefined);
   if (!stat?.isDirectory()) {
@@ -79,10 +93,12 @@ export async function readRepository(
     DescriptorKind,
     string,
   ][]) {
+    if (kind === 'catalog' && !catalogInfo) continue;
     const file = await readSafely(name);
     if (file) descriptors[kind] = file;
   }
   if (
+    catalogInfo &&
     !descriptors.catalog &&
     !problems.some(p => p.file === DESCRIPTOR_FILES.catalog)
   ) {
