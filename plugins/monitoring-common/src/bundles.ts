@@ -122,6 +122,18 @@ const alertSetting = (enabled: boolean): BundleSetting => ({
   default: enabled,
   description: 'Whether the threshold raises an alert.',
 });
+/** An error-ratio panel's setting and threshold: red and alerting above 5%. */
+const errorRatioThreshold = {
+  settings: {
+    threshold_ratio: {
+      kind: 'ratio',
+      default: 0.05,
+      description: 'Error ratio (0 to 1) above which the panel turns red.',
+    },
+    alert: alertSetting(true),
+  },
+  threshold: { setting: 'threshold_ratio', operator: '>' },
+} as const;
 const rate = (series: string, selector: string) =>
   `rate(${series}{${selector}}[${BUNDLE_WINDOW}])`;
 const p99Ms = (bucket: string, by: string, selector: string) =>
@@ -163,15 +175,7 @@ const javaBackend: Bundle = {
             grpc_code: `=~${GRPC_SERVER_ERROR_CODES.join('|')}`,
           }),
         )}) / sum(${rate('grpc_server_handled_total', q.selectServed())})`,
-      settings: {
-        threshold_ratio: {
-          kind: 'ratio',
-          default: 0.05,
-          description: 'Error ratio (0 to 1) above which the panel turns red.',
-        },
-        alert: alertSetting(true),
-      },
-      threshold: { setting: 'threshold_ratio', operator: '>' },
+      ...errorRatioThreshold,
     },
     {
       id: 'grpc/server/rpc-latency',
@@ -267,15 +271,7 @@ const httpClient: Bundle = {
           `${HTTP_CLIENT}_count`,
           q.select(),
         )})`,
-      settings: {
-        threshold_ratio: {
-          kind: 'ratio',
-          default: 0.05,
-          description: 'Error ratio (0 to 1) above which the panel turns red.',
-        },
-        alert: alertSetting(true),
-      },
-      threshold: { setting: 'threshold_ratio', operator: '>' },
+      ...errorRatioThreshold,
     },
     {
       id: 'http/client/latency',
