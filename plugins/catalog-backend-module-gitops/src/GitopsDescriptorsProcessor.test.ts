@@ -84,13 +84,23 @@ describe('GitopsDescriptorsProcessor', () => {
       'gitops.io/region': 'europe-west1',
       'gitops.io/source-kind': 'SQLInstance',
     });
-    expect(db.spec).toMatchObject({
-      system: 'metadata-system',
-      dependencyOf: ['component:default/example-app'],
-    });
+    expect(db.spec).toMatchObject({ system: 'metadata-system' });
     const relations = emitted.flatMap(r =>
       r.type === 'relation' ? [r.relation] : [],
     );
+    // The dependency in both directions comes with the component itself.
+    const app = { kind: 'Component', namespace: 'default', name: 'example-app' };
+    const dbRef = { kind: 'resource', namespace: 'default', name: 'example-app-db' };
+    expect(relations).toContainEqual({
+      source: app,
+      type: 'dependsOn',
+      target: dbRef,
+    });
+    expect(relations).toContainEqual({
+      source: dbRef,
+      type: 'dependencyOf',
+      target: app,
+    });
     expect(relations).toContainEqual({
       source: { kind: 'component', namespace: 'default', name: 'www-artist' },
       type: 'consumesApi',

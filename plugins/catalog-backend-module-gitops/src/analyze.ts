@@ -4,7 +4,8 @@ import {
   parseEntityRef,
   RELATION_API_CONSUMED_BY,
   RELATION_CONSUMES_API,
-  stringifyEntityRef,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
 } from '@backstage/catalog-model';
 import {
   DescriptorProblem,
@@ -100,6 +101,7 @@ export function analyzeDescriptors(
       ? component.spec.system
       : undefined;
   const resources: Entity[] = [];
+  const relations: RelationSpec[] = [];
   const seen = new Set<string>();
   for (const manifest of parsed.manifests) {
     for (const doc of manifest.documents) {
@@ -127,17 +129,32 @@ export function analyzeDescriptors(
           type: resource.type,
           ...(owner ? { owner } : {}),
           ...(system ? { system } : {}),
-          // The component depends on its infrastructure whether or not its
-          // catalog-info.yaml says so; the catalog derives both directions.
-          dependencyOf: [stringifyEntityRef(componentRef)],
         },
       });
+      // The component depends on its infrastructure whether or not its
+      // catalog-info.yaml says so. Both directions come from the component's
+      // own processing rather than from a `dependencyOf` in the Resource's
+      // spec: the component is then stitched once with its dependency,
+      // instead of once without it and again when the Resource is processed
+      // (see the catalog benchmark in the README).
+      const resourceRef = {
+        kind: 'resource',
+        namespace: componentRef.namespace,
+        name: resource.name,
+      };
+      relations.push(
+        { source: componentRef, type: RELATION_DEPENDS_ON, target: resourceRef },
+        {
+          source: resourceRef,
+          type: RELATION_DEPENDENCY_OF,
+          target: componentRef,
+        },
+      );
     }
   }
 
   // The seed's `apiConsumedBy` on a component: its consumers consume every
   // API the component provides.
-  const relations: RelationSpec[] = [];
   const consumers = Array.isArray(component.spec?.apiConsumedBy)
     ? component.spec.apiConsumedBy
     : [];
