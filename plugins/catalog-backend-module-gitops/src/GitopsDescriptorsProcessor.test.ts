@@ -89,8 +89,16 @@ describe('GitopsDescriptorsProcessor', () => {
       r.type === 'relation' ? [r.relation] : [],
     );
     // The dependency in both directions comes with the component itself.
-    const app = { kind: 'Component', namespace: 'default', name: 'example-app' };
-    const dbRef = { kind: 'resource', namespace: 'default', name: 'example-app-db' };
+    const app = {
+      kind: 'Component',
+      namespace: 'default',
+      name: 'example-app',
+    };
+    const dbRef = {
+      kind: 'resource',
+      namespace: 'default',
+      name: 'example-app-db',
+    };
     expect(relations).toContainEqual({
       source: app,
       type: 'dependsOn',

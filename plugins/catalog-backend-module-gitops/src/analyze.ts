@@ -143,7 +143,11 @@ export function analyzeDescriptors(
         name: resource.name,
       };
       relations.push(
-        { source: componentRef, type: RELATION_DEPENDS_ON, target: resourceRef },
+        {
+          source: componentRef,
+          type: RELATION_DEPENDS_ON,
+          target: resourceRef,
+        },
         {
           source: resourceRef,
           type: RELATION_DEPENDENCY_OF,
