@@ -9,7 +9,8 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { createTestDatabases } from '@gitops/test-utils';
-import { catalogModuleGitops } from './module';
+import { analysisWorkersFromConfig, catalogModuleGitops } from './module';
+import { defaultWorkerCount } from './analysisPool';
 
 const examples = path.resolve(__dirname, '../../../examples');
 const databases = createTestDatabases();
@@ -126,23 +127,32 @@ describe.each(databases.eachSupportedId())('catalogModuleGitops on %p', id => {
   }, 60_000);
 });
 
+// Checked without starting a backend: a backend whose start fails leaves
+// its HTTP server and database behind for the rest of the test process.
 describe('catalogModuleGitops configuration', () => {
+  const workers = (gitops?: object) =>
+    analysisWorkersFromConfig(
+      mockServices.rootConfig({ data: gitops ? { catalog: { gitops } } : {} }),
+    );
+
   it.each([-1, 1.5, 65])(
-    'refuses catalog.gitops.analysisWorkers: %p at startup',
-    async analysisWorkers => {
-      await expect(
-        startTestBackend({
-          features: [
-            catalogPlugin,
-            catalogModuleGitops,
-            mockServices.rootConfig.factory({
-              data: { catalog: { gitops: { analysisWorkers } } },
-            }),
-          ],
-        }),
-      ).rejects.toThrow(
+    'refuses catalog.gitops.analysisWorkers: %p, which stops the backend',
+    analysisWorkers => {
+      expect(() => workers({ analysisWorkers })).toThrow(
         `catalog.gitops.analysisWorkers must be a whole number from 0 to 64, got ${analysisWorkers}`,
       );
     },
   );
+
+  it('refuses a value that is not a number, naming the key', () => {
+    expect(() => workers({ analysisWorkers: 'four' })).toThrow(
+      /catalog\.gitops\.analysisWorkers/,
+    );
+  });
+
+  it('takes 0 (analysis on the catalog thread) to 64, and has a default', () => {
+    expect(workers({ analysisWorkers: 0 })).toBe(0);
+    expect(workers({ analysisWorkers: 64 })).toBe(64);
+    expect(workers()).toBe(defaultWorkerCount());
+  });
 });
