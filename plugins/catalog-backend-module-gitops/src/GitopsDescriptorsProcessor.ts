@@ -19,10 +19,10 @@ const CACHE_KEY = 'gitops-descriptors-v2';
 type CachedAnalysis = {
   /** Hash of the entity and every file the analysis read. */
   key: string;
-  /** Hash of the entity alone. */
-  entity: string;
   /** ETags of the files read at URLs, for conditional reads next time. */
   etags?: UrlETags;
+  /** Hash of the entity alone, that the ETags were read for. */
+  entity?: string;
   analysis: DescriptorAnalysis;
 };
 
@@ -68,11 +68,11 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     // The catalog reprocesses every entity regularly; unchanged files (and an
     // unchanged entity) give the same analysis, so it is kept per entity.
     const cached = (await cache?.get(CACHE_KEY)) as CachedAnalysis | undefined;
-    const entityKey = entityHash(entity);
     const analyzer = this.options.analyzer ?? inlineAnalyzer;
     let output: AnalysisOutput | undefined;
     let files: DescriptorFiles | undefined;
     let etags: UrlETags | undefined;
+    let entityKey: string | undefined;
     try {
       if (location.type === 'file') {
         // Read where the analysis runs.
@@ -82,6 +82,7 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
           fileTarget: location.target,
         });
       } else {
+        entityKey = entityHash(entity);
         const read = await readUrlLocation(
           this.options.reader,
           location.target,
@@ -125,8 +126,7 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     if (output.analysis || etags) {
       const value: CachedAnalysis = {
         key: output.key,
-        entity: entityKey,
-        ...(etags ? { etags } : {}),
+        ...(etags ? { etags, entity: entityKey } : {}),
         analysis,
       };
       await cache?.set(CACHE_KEY, value as unknown as JsonObject);
