@@ -77,6 +77,10 @@ export function createProgram(out: Output, result: { code: number }): Command {
       oneOf(PIPELINE_FORMATS),
       'tingle',
     )
+    .option(
+      '--out <dir>',
+      'write the files into this folder instead of printing them',
+    )
     .action(async (dir: string, options) => {
       result.code = await expandPipelineCommand(dir, options, out);
     });
@@ -109,6 +113,10 @@ export function createProgram(out: Output, result: { code: number }): Command {
     .option(
       '--registry <host/path>',
       'container registry for images that name none',
+    )
+    .option(
+      '--out <dir>',
+      'write the files into this folder instead of printing them',
     )
     .action(async (dir: string, options) => {
       result.code = await renderDeploymentCommand(dir, options, out);

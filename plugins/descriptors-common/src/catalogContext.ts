@@ -1,3 +1,10 @@
+import {
+  DEFAULT_NAMESPACE,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { compareStrings, sortedStrings } from './order';
+
 /**
  * The catalog context every generator receives beside its descriptor: the
  * component and what the catalog graph says about it. Plain data, so the
@@ -102,9 +109,37 @@ export function tierFromAnnotations(
   return DEFAULT_SERVICE_TIER;
 }
 
-/** Strips the kind and namespace of an entity ref: `group:default/team-a` → `team-a`. @public */
+/**
+ * The name part of an entity ref, read by `@backstage/catalog-model`:
+ * `group:default/team-a` and `team-a` are both `team-a`. A value that is no
+ * entity ref at all comes back as it was, for the generators to report.
+ *
+ * @public
+ */
 export function entityName(ref: string): string {
-  return ref.replace(/^[^:]+:/, '').replace(/^[^/]+\//, '');
+  try {
+    return parseEntityRef(ref, {
+      defaultKind: 'group',
+      defaultNamespace: DEFAULT_NAMESPACE,
+    }).name;
+  } catch {
+    return ref;
+  }
+}
+
+/**
+ * The canonical form of an entity ref (`kind:namespace/name`, compared
+ * without regard to case, as the catalog does), or undefined for a value
+ * that is no entity ref.
+ */
+function normalizedRef(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultNamespace: DEFAULT_NAMESPACE }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -162,18 +197,26 @@ export function catalogContextFromEntities(
   related: ReadonlyArray<EntityLike>,
 ): CatalogContext {
   const spec = component.spec ?? {};
+  // The catalog compares refs without regard to case; so does the context,
+  // or a related entity whose name has capitals would never be found.
   const refOf = (e: EntityLike) =>
-    `${e.kind.toLocaleLowerCase('en-US')}:${
-      e.metadata.namespace ?? 'default'
-    }/${e.metadata.name}`;
+    stringifyEntityRef({
+      kind: e.kind,
+      namespace: e.metadata.namespace ?? DEFAULT_NAMESPACE,
+      name: e.metadata.name,
+    }).toLocaleLowerCase('en-US');
   const byRef = new Map(related.map(e => [refOf(e), e]));
   const targets = (entity: EntityLike, type: string) =>
     (entity.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
+  const find = (ref: string) => {
+    const key = normalizedRef(ref);
+    return key === undefined ? undefined : byRef.get(key);
+  };
 
   const dependsOn: ContextResource[] = targets(component, 'dependsOn')
-    .filter(ref => ref.startsWith('resource:'))
+    .filter(ref => normalizedRef(ref)?.startsWith('resource:'))
     .map(ref => {
-      const resource = byRef.get(ref);
+      const resource = find(ref);
       const engine =
         resource?.metadata.annotations?.[DATABASE_ENGINE_ANNOTATION];
       return {
@@ -185,11 +228,11 @@ export function catalogContextFromEntities(
         ...(engine ? { engine } : {}),
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
 
   const apiConsumers = new Set<string>();
   for (const apiRef of targets(component, 'providesApi')) {
-    const api = byRef.get(apiRef);
+    const api = find(apiRef);
     for (const consumer of api ? targets(api, 'apiConsumedBy') : []) {
       apiConsumers.add(consumer);
     }
@@ -206,6 +249,6 @@ export function catalogContextFromEntities(
       tier: tierFromAnnotations(component.metadata.annotations),
     },
     dependsOn,
-    apiConsumers: [...apiConsumers].sort(),
+    apiConsumers: sortedStrings(apiConsumers),
   };
 }

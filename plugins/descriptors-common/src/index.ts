@@ -5,6 +5,11 @@
  */
 
 export * from './problems';
+export * from './result';
+export * from './order';
+export * from './names';
+export * from './duration';
+export * from './output';
 export * from './parseYaml';
 export * from './descriptors';
 export * from './descriptorSet';

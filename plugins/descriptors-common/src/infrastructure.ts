@@ -1,3 +1,4 @@
+import { sortedBy, sortedStrings } from './order';
 import {
   CatalogContext,
   ContextResource,
@@ -118,7 +119,7 @@ export function catalogContextFromRepository(options: {
       ...(str(spec.type) ? { type: str(spec.type) } : {}),
       tier: tierFromAnnotations(asRecord(metadata.annotations)),
     },
-    dependsOn: [...found.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    apiConsumers: consumers.map(String).sort(),
+    dependsOn: sortedBy(found.values(), r => r.name),
+    apiConsumers: sortedStrings(consumers.map(String)),
   };
 }

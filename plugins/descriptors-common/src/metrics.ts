@@ -58,3 +58,46 @@ export function prometheusMetricName(what: string): string {
   const name = what.replace(/[^a-zA-Z0-9_:]/g, '_');
   return /^[a-zA-Z_:]/.test(name) ? name : `_${name}`;
 }
+
+/**
+ * gRPC status codes that count as the server's failure, for canary analysis
+ * and dashboards alike. Codes a caller causes (`NotFound`,
+ * `InvalidArgument`, ...) are left out so that they neither page nor fail a
+ * canary.
+ *
+ * @public
+ */
+export const GRPC_SERVER_ERROR_CODES = Object.freeze([
+  'Unknown',
+  'DeadlineExceeded',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+] as const);
+
+/**
+ * The label matchers of a component's series that ended in a gRPC server
+ * error (`grpc_code=~"Unknown|..."`) or in anything else (`!~`), as
+ * {@link componentSelector} extras.
+ *
+ * @public
+ */
+export function grpcServerErrorMatcher(
+  match: 'errors' | 'others',
+): Record<string, string> {
+  const codes = GRPC_SERVER_ERROR_CODES.join('|');
+  return { grpc_code: `${match === 'errors' ? '=~' : '!~'}${codes}` };
+}
+
+/**
+ * The label matchers of HTTP server requests that ended in a server error
+ * (5xx) or in anything else.
+ *
+ * @public
+ */
+export function httpServerErrorMatcher(
+  match: 'errors' | 'others',
+): Record<string, string> {
+  return { status: `${match === 'errors' ? '=~' : '!~'}5..` };
+}

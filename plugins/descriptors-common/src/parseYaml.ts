@@ -55,6 +55,8 @@ export const DEFAULT_YAML_LIMITS: Required<YamlLimits> = Object.freeze({
  * @public
  */
 export interface ParsedYamlDocument {
+  /** The file it was read from, as the caller named it. */
+  readonly file: string;
   /** The document as plain data (objects, arrays, scalars). */
   readonly data: unknown;
   /**
@@ -201,10 +203,18 @@ export function parseYaml(
       );
       continue;
     }
+    // Built lazily, once per map of this document: a file with thousands
+    // of problems would otherwise search its maps thousands of times.
+    const pairIndex = new Map<YAMLMap, Map<string, Pair>>();
     documents.push({
+      file,
       data,
       problemAt: (path, message, options) =>
-        at(locateOffset(doc, path, options?.at === 'key'), path, message),
+        at(
+          locateOffset(doc, path, options?.at === 'key', pairIndex),
+          path,
+          message,
+        ),
     });
   }
   return problems.length > 0
@@ -317,12 +327,11 @@ function pathOf(ancestors: readonly unknown[]): (string | number)[] {
   return path;
 }
 
-/**
- * The pairs of a map by key, built once per map: a file with thousands of
- * problems would otherwise search its maps thousands of times.
- */
-const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
-function pairsByKey(map: YAMLMap): Map<string, Pair> {
+/** The pairs of a map by key, from the document's index. */
+function pairsByKey(
+  map: YAMLMap,
+  pairIndex: Map<YAMLMap, Map<string, Pair>>,
+): Map<string, Pair> {
   let index = pairIndex.get(map);
   if (!index) {
     index = new Map();
@@ -337,14 +346,19 @@ function pairsByKey(map: YAMLMap): Map<string, Pair> {
 }
 
 /** Offset of the deepest node on `path` that exists in the document. */
-function locateOffset(doc: Document, path: DataPath, atKey: boolean): number {
+function locateOffset(
+  doc: Document,
+  path: DataPath,
+  atKey: boolean,
+  pairIndex: Map<YAMLMap, Map<string, Pair>>,
+): number {
   let node: unknown = doc.contents;
   let offset = (node as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
     let next: unknown;
     if (isMap(node)) {
-      const pair = pairsByKey(node).get(String(segment));
+      const pair = pairsByKey(node, pairIndex).get(String(segment));
       if (!pair) break;
       const last = i === path.length - 1;
       next = (last && atKey) || !pair.value ? pair.key : pair.value;

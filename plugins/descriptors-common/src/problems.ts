@@ -1,3 +1,5 @@
+import { compareStrings } from './order';
+
 /**
  * One thing wrong with a descriptor file, located precisely enough for a
  * person to jump to it: `file:line:column`, plus the data path inside the
@@ -63,9 +65,9 @@ export function sortProblems(
 ): DescriptorProblem[] {
   return [...problems].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareStrings(a.file, b.file) ||
       a.line - b.line ||
       a.column - b.column ||
-      a.message.localeCompare(b.message),
+      compareStrings(a.message, b.message),
   );
 }

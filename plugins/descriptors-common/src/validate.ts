@@ -1,58 +1,19 @@
 import type { ZodType } from 'zod';
 import { parseYaml, ParsedYamlDocument } from './parseYaml';
 import type { DescriptorSource } from './descriptorSet';
-import {
-  DataPath,
-  DescriptorProblem,
-  formatDataPath,
-  sortProblems,
-} from './problems';
+import { DescriptorProblem, sortProblems } from './problems';
+import { Descriptor, fileProblem } from './result';
 
 /**
- * A validated document: its typed value and the document it came from, so
- * later stages (generators) can still point at positions.
+ * A validated document: its typed value with the file and document it came
+ * from (a {@link Descriptor}), so later stages (generators) can still point
+ * at positions; or every problem.
  *
  * @public
  */
 export type ValidateResult<T> =
-  | { ok: true; value: T; document?: ParsedYamlDocument }
-  | { ok: false; problems: DescriptorProblem[] };
-
-/**
- * A problem a generator finds in data that passed its schema (a reference to
- * a stage that does not exist, say), located by data path only. The caller
- * that still has the document turns it into a {@link DescriptorProblem}.
- *
- * @public
- */
-export interface GeneratorIssue {
-  readonly path: DataPath;
-  readonly message: string;
-}
-
-/**
- * Locates generator issues in the document they came from; without a
- * document, they are reported at the top of `file`.
- *
- * @public
- */
-export function locateIssues(
-  file: string,
-  document: ParsedYamlDocument | undefined,
-  issues: ReadonlyArray<GeneratorIssue>,
-): DescriptorProblem[] {
-  return issues.map(issue =>
-    document
-      ? document.problemAt(issue.path, issue.message)
-      : {
-          file,
-          line: 1,
-          column: 1,
-          path: formatDataPath(issue.path),
-          message: issue.message,
-        },
-  );
-}
+  | ({ readonly ok: true } & Descriptor<T>)
+  | { readonly ok: false; readonly problems: DescriptorProblem[] };
 
 /**
  * Checks a parsed document against a zod schema and turns every issue into a
@@ -66,7 +27,8 @@ export function validateDocument<T>(
   schema: ZodType<T>,
 ): ValidateResult<T> {
   const result = schema.safeParse(doc.data);
-  if (result.success) return { ok: true, value: result.data, document: doc };
+  if (result.success)
+    return { ok: true, value: result.data, file: doc.file, document: doc };
   const problems: DescriptorProblem[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path.filter(
@@ -124,13 +86,7 @@ export function parseDescriptor<T>(
     return {
       ok: false,
       problems: [
-        {
-          file: source.path,
-          line: 1,
-          column: 1,
-          path: '',
-          message: options.emptyMessage ?? 'the file is empty',
-        },
+        fileProblem(source.path, options.emptyMessage ?? 'the file is empty'),
       ],
     };
   }

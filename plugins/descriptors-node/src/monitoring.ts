@@ -1,0 +1,23 @@
+import {
+  generateMonitoring,
+  MonitoringOutput,
+  parseMonitoringInfo,
+} from '@gitops/plugin-monitoring-common';
+import { LoadedRepository } from './load';
+import { RepositoryResult, requireSource } from './sources';
+
+/**
+ * monitoring-info.yaml generated into dashboards, rules and routes.
+ *
+ * @public
+ */
+export function generateRepositoryMonitoring(
+  repo: LoadedRepository,
+): RepositoryResult<MonitoringOutput> {
+  const source = requireSource(repo, 'monitoring', 'generate');
+  if (!source.ok) return source;
+  const parsed = parseMonitoringInfo(source.value);
+  return parsed.ok
+    ? { ok: true, value: generateMonitoring(parsed.value, repo.context) }
+    : parsed;
+}

@@ -1,0 +1,34 @@
+import { locateIssues } from '@gitops/descriptors-common';
+import {
+  expandBuildInfo,
+  parseBuildInfo,
+  Pipeline,
+} from '@gitops/plugin-pipelines-common';
+import { LoadedRepository } from './load';
+import { RepositoryResult, requireSource } from './sources';
+
+/**
+ * build-info.yaml expanded with the repository's catalog context: what the
+ * CLI's expand-pipeline and the gitops:pipeline:expand action both run.
+ *
+ * @public
+ */
+export function expandRepositoryPipeline(
+  repo: LoadedRepository,
+): RepositoryResult<Pipeline> {
+  const source = requireSource(repo, 'build', 'expand');
+  if (!source.ok) return source;
+  const parsed = parseBuildInfo(source.value);
+  if (!parsed.ok) return parsed;
+  const expanded = expandBuildInfo(parsed.value, repo.context);
+  return expanded.ok
+    ? { ok: true, value: expanded.pipeline }
+    : {
+        ok: false,
+        problems: locateIssues(
+          source.value.path,
+          parsed.document,
+          expanded.issues,
+        ),
+      };
+}
