@@ -8,7 +8,6 @@
  *
  *   npm run bench -- engines [fleetSize]
  */
-import { stringify } from 'yaml';
 import {
   catalogContextFromRepository,
   DescriptorSource,
@@ -18,8 +17,10 @@ import {
 import {
   expandBuildInfo,
   parseBuildInfo,
+  pipelineFiles,
 } from '@gitops/plugin-pipelines-common';
 import {
+  deploymentFiles,
   parseDeploymentInfo,
   parseManifests,
   renderDeployment,
@@ -93,7 +94,11 @@ spec:
     - name: grpc
       port: 5990
       targetPort: grpc
----
+${
+  // Half of the canaries declare their canary Service; the others have it
+  // derived from the stable one.
+  i % 4 === 0
+    ? `---
 apiVersion: v1
 kind: Service
 metadata:
@@ -105,7 +110,9 @@ spec:
     - name: grpc
       port: 5990
       targetPort: grpc
-`,
+`
+    : ''
+}`,
     ),
   ];
   if (withDb) {
@@ -242,34 +249,39 @@ function generateAll(repo: Repo, serialize: boolean): number {
   }
   const context = catalogContextFromRepository({
     catalogEntities: catalog.documents.map(d => d.data),
-    manifests: manifests.objects.map(o => o.object),
+    manifests: manifests.value.map(o => o.object),
     fallbackName: 'x',
   });
-  const pipeline = expandBuildInfo(build.value, context);
+  const pipeline = expandBuildInfo(build, context);
   const objects = renderDeployment({
-    info: deployment.value,
-    manifests: manifests.objects,
+    info: deployment,
+    manifests: manifests.value,
     commit: '439ac5d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6',
     environment: 'production',
     context,
   });
-  if (!pipeline.ok || !objects.ok) throw new Error('generation failed');
-  const output = generateMonitoring(monitoring.value, context);
+  const output = generateMonitoring(monitoring, context);
+  if (!pipeline.ok || !objects.ok || !output.ok) {
+    throw new Error('generation failed');
+  }
   if (!serialize) {
     return (
-      pipeline.pipeline.pipelines.length +
-      objects.objects.length +
-      output.dashboards.length
+      pipeline.value.pipelines.length +
+      objects.value.length +
+      output.value.dashboards.length
     );
   }
-  let bytes = stringify(pipeline.pipeline, YAML_OPTIONS).length;
-  for (const o of objects.objects) bytes += stringify(o, YAML_OPTIONS).length;
-  for (const f of monitoringFiles(output)) bytes += f.content.length;
-  return bytes;
+  // The files every caller writes: the CLI, the scaffolder actions, the
+  // registry actions.
+  const files = [
+    ...pipelineFiles(pipeline.value, 'tingle', {
+      component: context.component.name,
+    }),
+    ...deploymentFiles(objects.value),
+    ...monitoringFiles(output.value),
+  ];
+  return files.reduce((bytes, f) => bytes + f.content.length, 0);
 }
-
-/** As the CLI writes YAML. */
-const YAML_OPTIONS = { lineWidth: 0 } as const;
 
 function time(
   label: string,

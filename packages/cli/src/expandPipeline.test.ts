@@ -1,9 +1,28 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse, parseAllDocuments } from 'yaml';
+import { filesToText } from '@gitops/descriptors-common';
+import {
+  expandRepositoryPipeline,
+  loadRepository,
+} from '@gitops/descriptors-node';
+import {
+  PIPELINE_FORMATS,
+  PipelineFormat,
+  pipelineFiles,
+} from '@gitops/plugin-pipelines-common';
 import { runCli } from './program';
 import { capture, tempRepo, exampleApp } from './__testUtils__/cli';
+
+/** example-app's files in a format, as the engine serialises them. */
+async function engineFiles(format: PipelineFormat) {
+  const result = expandRepositoryPipeline(await loadRepository(exampleApp));
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return pipelineFiles(result.value, format, { component: 'example-app' });
+}
 
 const catalogInfo = [
   'apiVersion: backstage.io/v1alpha1',
@@ -35,7 +54,7 @@ describe('gitops expand-pipeline', () => {
     );
   });
 
-  it('prints one GitHub Actions workflow per pipeline', async () => {
+  it('prints one GitHub Actions workflow per pipeline, in path order', async () => {
     const { out, io } = capture();
     expect(
       await runCli(
@@ -45,10 +64,10 @@ describe('gitops expand-pipeline', () => {
     ).toBe(0);
     const docs = parseAllDocuments(out.stdout).map(d => d.toJS());
     expect(docs.map(d => d.name)).toEqual([
-      'example-app: Review build',
       'example-app: Master build',
+      'example-app: Review build',
     ]);
-    expect(out.stdout).toContain('# .github/workflows/master-build.yaml');
+    expect(out.stdout).toMatch(/^# \.github\/workflows\/master-build\.yaml\n/);
   });
 
   it('prints Argo Workflows in the component namespace', async () => {
@@ -64,6 +83,40 @@ describe('gitops expand-pipeline', () => {
       ['Workflow', 'example-app'],
       ['Workflow', 'example-app'],
     ]);
+  });
+
+  it.each(PIPELINE_FORMATS)(
+    'writes the %s files of pipelineFiles under --out, byte for byte',
+    async format => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-cli-out-'));
+      const { out, io } = capture();
+      expect(
+        await runCli(
+          ['expand-pipeline', exampleApp, '--format', format, '--out', dir],
+          io,
+        ),
+      ).toBe(0);
+      const expected = await engineFiles(format);
+      expect(out.stdout).toBe(
+        expected.map(f => `${path.join(dir, f.path)}\n`).join(''),
+      );
+      for (const file of expected) {
+        expect(fs.readFileSync(path.join(dir, file.path), 'utf8')).toBe(
+          file.content,
+        );
+      }
+    },
+  );
+
+  it('prints the same files when there is no --out', async () => {
+    const { out, io } = capture();
+    expect(
+      await runCli(
+        ['expand-pipeline', exampleApp, '--format', 'argo-workflows'],
+        io,
+      ),
+    ).toBe(0);
+    expect(out.stdout).toBe(filesToText(await engineFiles('argo-workflows')));
   });
 
   it('exits 1 with the position of a bad template option', async () => {

@@ -8,7 +8,9 @@ import {
   DescriptorProblem,
   DescriptorSetSources,
   DescriptorSource,
+  fileProblem,
   KUBERNETES_FOLDER,
+  sortedBy,
 } from '@gitops/descriptors-common';
 import { readRepository } from '@gitops/descriptors-node';
 
@@ -21,13 +23,8 @@ export interface DescriptorFiles {
 /** Most manifest files read from kubernetes/. */
 const MAX_MANIFEST_FILES = 500;
 
-const problem = (file: string, message: string): DescriptorProblem => ({
-  file,
-  line: 1,
-  column: 1,
-  path: '',
-  message,
-});
+const problem = (file: string, message: string): DescriptorProblem =>
+  fileProblem(file, message);
 
 /**
  * Reads the descriptors beside a component's file on disk (`file`
@@ -169,9 +166,10 @@ export async function readUrlLocation(
   const manifests: DescriptorSource[] = [];
   if (treeRead.status === 'read') {
     if (treeRead.etag) etags[treeUrl] = treeRead.etag;
-    const tree = (await treeRead.value.files())
-      .filter(f => /\.ya?ml$/.test(f.path))
-      .sort((a, b) => a.path.localeCompare(b.path));
+    const tree = sortedBy(
+      (await treeRead.value.files()).filter(f => /\.ya?ml$/.test(f.path)),
+      f => f.path,
+    );
     if (tree.length > MAX_MANIFEST_FILES) {
       problems.push(
         problem(

@@ -1,7 +1,11 @@
 import {
   componentSelector,
+  Duration,
+  grpcServerErrorMatcher,
+  httpServerErrorMatcher,
   METRIC_LABELS,
   ServiceTier,
+  toDnsLabel,
 } from '@gitops/descriptors-common';
 import type { KubernetesObject } from './kubernetes';
 import type { AnalysisTemplateName } from './schema';
@@ -18,8 +22,8 @@ export interface CanaryStrictness {
   readonly latencyP99Seconds: number;
   /** Highest accepted 99th percentile Node.js event loop lag, in seconds. */
   readonly eventLoopLagP99Seconds: number;
-  /** Time between two measurements (an Argo Rollouts duration). */
-  readonly interval: string;
+  /** Time between two measurements. */
+  readonly interval: Duration;
   /** Measurements per metric; the analysis lasts `count` × `interval`. */
   readonly count: number;
   /** Failed measurements tolerated per metric before the rollout aborts. */
@@ -40,7 +44,7 @@ export const CANARY_STRICTNESS: Readonly<
     successRate: 0.999,
     latencyP99Seconds: 0.25,
     eventLoopLagP99Seconds: 0.05,
-    interval: '1m',
+    interval: Duration.minutes(1),
     count: 10,
     failureLimit: 0,
   },
@@ -48,7 +52,7 @@ export const CANARY_STRICTNESS: Readonly<
     successRate: 0.998,
     latencyP99Seconds: 0.5,
     eventLoopLagP99Seconds: 0.1,
-    interval: '1m',
+    interval: Duration.minutes(1),
     count: 8,
     failureLimit: 1,
   },
@@ -56,7 +60,7 @@ export const CANARY_STRICTNESS: Readonly<
     successRate: 0.995,
     latencyP99Seconds: 1,
     eventLoopLagP99Seconds: 0.2,
-    interval: '1m',
+    interval: Duration.minutes(1),
     count: 6,
     failureLimit: 1,
   },
@@ -64,7 +68,7 @@ export const CANARY_STRICTNESS: Readonly<
     successRate: 0.99,
     latencyP99Seconds: 2,
     eventLoopLagP99Seconds: 0.5,
-    interval: '1m',
+    interval: Duration.minutes(1),
     count: 5,
     failureLimit: 2,
   },
@@ -91,11 +95,7 @@ export const ANALYSIS_ARGS = Object.freeze({
 });
 
 /** The rate window: four scrapes at the usual 30s, two measurement intervals. */
-const WINDOW = '2m';
-
-/** Server-side gRPC failures; client errors (NotFound, InvalidArgument, ...) are not the service's fault. */
-const GRPC_SERVER_ERRORS =
-  'Unknown|DeadlineExceeded|Unimplemented|Internal|Unavailable|DataLoss';
+const WINDOW = Duration.minutes(2);
 
 const arg = (name: string) => `{{args.${name}}}`;
 
@@ -131,7 +131,7 @@ function successRate(
     name: 'success-rate',
     query: `sum(rate(${metric}{${selector(
       okMatcher,
-    )}}[${WINDOW}])) / sum(rate(${metric}{${selector()}}[${WINDOW}]))`,
+    )}}[${WINDOW.toString()}])) / sum(rate(${metric}{${selector()}}[${WINDOW.toString()}]))`,
     bound: '>=',
     threshold: s => s.successRate,
   };
@@ -140,14 +140,17 @@ function successRate(
 function latencyP99(bucket: string): AnalysisMetric {
   return {
     name: 'latency-p99',
-    query: `histogram_quantile(0.99, sum by (le) (rate(${bucket}{${selector()}}[${WINDOW}])))`,
+    query: `histogram_quantile(0.99, sum by (le) (rate(${bucket}{${selector()}}[${WINDOW.toString()}])))`,
     bound: '<=',
     threshold: s => s.latencyP99Seconds,
   };
 }
 
 const HTTP_METRICS: ReadonlyArray<AnalysisMetric> = [
-  successRate('http_server_requests_seconds_count', { status: '!~5..' }),
+  successRate(
+    'http_server_requests_seconds_count',
+    httpServerErrorMatcher('others'),
+  ),
   latencyP99('http_server_requests_seconds_bucket'),
 ];
 
@@ -171,9 +174,12 @@ export const ANALYSIS_LIBRARY: Readonly<
     description:
       'gRPC server success rate and p99 latency (grpc_server_handled_total, grpc_server_handling_seconds)',
     metrics: [
-      successRate('grpc_server_handled_total', {
-        grpc_code: `!~${GRPC_SERVER_ERRORS}`,
-      }),
+      // Client errors (NotFound, InvalidArgument, ...) are not the
+      // service's fault: the same codes as the dashboards' error ratio.
+      successRate(
+        'grpc_server_handled_total',
+        grpcServerErrorMatcher('others'),
+      ),
       latencyP99('grpc_server_handling_seconds_bucket'),
     ],
   },
@@ -213,12 +219,17 @@ export interface AnalysisTemplateOptions {
 /**
  * The Kubernetes name of a library template: its name in kebab case
  * (`javaBackend` → `java-backend`), since object names must be lowercase DNS
- * subdomains.
+ * labels.
  *
  * @public
  */
 export function analysisTemplateObjectName(name: AnalysisTemplateName): string {
-  return name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+  return toDnsLabel(camelCaseWords(name));
+}
+
+/** `javaBackend` → `java Backend`: word boundaries toDnsLabel turns into `-`. */
+function camelCaseWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
 }
 
 /**
@@ -257,7 +268,7 @@ export function buildAnalysisTemplate(
       ],
       metrics: ANALYSIS_LIBRARY[name].metrics.map(metric => ({
         name: metric.name,
-        interval: strictness.interval,
+        interval: strictness.interval.toString(),
         count: strictness.count,
         failureLimit: strictness.failureLimit,
         successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] ${

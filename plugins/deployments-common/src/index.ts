@@ -8,10 +8,13 @@
 
 export * from './schema';
 export { parseDeploymentInfo, parseManifests } from './parse';
-export type { ManifestObject, ParseManifestsResult } from './parse';
+export type { ManifestObject } from './parse';
 export * from './analysisTemplates';
-export * from './render';
+export { renderDeployment } from './render';
+export { RENDER_INPUT } from './renderInput';
+export type { RenderDeploymentInput } from './renderInput';
+export { TUGBOAT_METADATA } from './decorate';
+export { deploymentFiles, DEPLOYMENT_OBJECTS_FILE } from './serialize';
 export { ImageReference } from './image';
 export { apiGroup, isConfigConnector, NAMESPACED_KINDS } from './kubernetes';
 export type { KubernetesObject, ObjectMeta } from './kubernetes';
-export { DNS_LABEL, DNS_SUBDOMAIN, isDnsLabel, LABEL_VALUE } from './names';

@@ -1,6 +1,8 @@
+import { sortedStrings } from '@gitops/descriptors-common';
+
 /**
  * What Tugboat knows about Kubernetes kinds: which a service repository may
- * hold, where their pod templates are, and the order they are applied in.
+ * hold and where their pod templates are.
  */
 
 /** Object metadata, as far as Tugboat reads and writes it. @public */
@@ -147,51 +149,9 @@ export const CONTAINER_LISTS = Object.freeze([
   'ephemeralContainers',
 ] as const);
 
-/**
- * The order objects are applied in: the namespace, then infrastructure the
- * workloads need, then configuration, Services, analysis templates, the
- * workloads, and whatever refers to them.
- */
-export function applyRank(object: KubernetesObject): number {
-  if (object.kind === 'Namespace') return 0;
-  if (isConfigConnector(object)) return 1;
-  switch (object.kind) {
-    case 'ServiceAccount':
-    case 'ConfigMap':
-    case 'Secret':
-    case 'PersistentVolumeClaim':
-    case 'Role':
-    case 'RoleBinding':
-      return 2;
-    case 'Service':
-      return 3;
-    case 'AnalysisTemplate':
-      return 4;
-    case 'Deployment':
-    case 'Rollout':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'Job':
-    case 'CronJob':
-    case 'Pod':
-      return 5;
-    default:
-      return 6;
-  }
-}
-
 /** Plain-object check that also rejects arrays and null. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Compares strings by code unit: unlike localeCompare, the same on every
- * machine and locale, which deterministic output needs.
- */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** Deep copy with map keys sorted, so equal input serializes identically. */
@@ -199,8 +159,6 @@ export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (!isRecord(value)) return value;
   return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map(key => [key, sortKeys(value[key])]),
+    sortedStrings(Object.keys(value)).map(key => [key, sortKeys(value[key])]),
   ) as T;
 }

@@ -1,5 +1,6 @@
 import { apps, core, rollouts } from './__testUtils__/kubernetesModels';
 import {
+  declaredCanarySource,
   exampleSources,
   parseClean,
   SEED_COMMIT,
@@ -84,11 +85,16 @@ function validateConfigConnector(object: KubernetesObject): void {
   }
 }
 
-function renderWith(info?: string): KubernetesObject[] {
+function renderWith(
+  info?: string,
+  options: { declaredCanary?: boolean } = {},
+): KubernetesObject[] {
   const sources = exampleSources();
   const parsed = parseClean(
     info ? { path: 'deployment-info.yaml', text: info } : sources.info,
-    sources.manifests,
+    options.declaredCanary
+      ? [...sources.manifests, declaredCanarySource()]
+      : sources.manifests,
   );
   const result = renderDeployment({
     ...parsed,
@@ -97,7 +103,7 @@ function renderWith(info?: string): KubernetesObject[] {
     context: seedContext(1),
   });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.objects;
+  return result.value;
 }
 
 const ALL_STEPS = `version: 1
@@ -130,11 +136,12 @@ components:
 
 describe('rendered objects against the upstream schemas', () => {
   it.each([
-    ['the seed', undefined],
-    ['every step kind and every library template', ALL_STEPS],
-    ['no canary', PLAIN],
-  ])('%s: every object validates', (_name, info) => {
-    const objects = renderWith(info);
+    ['the seed (derived canary Service)', undefined, false],
+    ['the seed with its canary Service declared', undefined, true],
+    ['every step kind and every library template', ALL_STEPS, false],
+    ['no canary', PLAIN, false],
+  ])('%s: every object validates', (_name, info, declaredCanary) => {
+    const objects = renderWith(info, { declaredCanary });
     expect(objects.length).toBeGreaterThan(4);
     for (const object of objects) {
       expect(() => validate(object)).not.toThrow();

@@ -2,8 +2,16 @@ import { parseDeploymentInfo, parseManifests } from './parse';
 import { exampleSources } from './__testUtils__/fixtures';
 
 describe('parseDeploymentInfo', () => {
-  it('reads the seed deployment-info.yaml', () => {
+  it('reads the seed deployment-info.yaml, keeping where it came from', () => {
     const result = parseDeploymentInfo(exampleSources().info);
+    expect(result.ok && result.file).toBe('deployment-info.yaml');
+    expect(
+      result.ok &&
+        result.document?.problemAt(
+          ['components', 0, 'tugboat', 'automatedCanary', 'canaryService'],
+          'here',
+        ),
+    ).toMatchObject({ line: 9, column: 22 });
     expect(result.ok && result.value).toEqual({
       version: 1,
       components: [
@@ -102,9 +110,9 @@ describe('parseManifests', () => {
     const result = parseManifests([...exampleSources().manifests].reverse());
     expect(
       result.ok &&
-        result.objects.map(o => [
+        result.value.map(o => [
           o.file,
-          o.document,
+          o.index,
           o.object.kind,
           o.object.metadata.name,
         ]),
@@ -118,7 +126,6 @@ describe('parseManifests', () => {
         'example-app-db.iam-user-auth',
       ],
       ['kubernetes/service.yaml', 0, 'Service', 'example-app'],
-      ['kubernetes/service.yaml', 1, 'Service', 'example-canary'],
     ]);
   });
 
@@ -134,8 +141,7 @@ metadata:
 `;
     const result = parseManifests([{ path: 'kubernetes/config.yaml', text }]);
     expect(
-      result.ok &&
-        result.objects.map(o => [o.document, o.object.metadata.name]),
+      result.ok && result.value.map(o => [o.index, o.object.metadata.name]),
     ).toEqual([[1, 'settings']]);
   });
 

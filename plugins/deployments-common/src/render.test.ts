@@ -6,7 +6,8 @@ import {
   seedContext,
 } from './__testUtils__/fixtures';
 import { KubernetesObject } from './kubernetes';
-import { renderDeployment, RenderDeploymentInput } from './render';
+import { renderDeployment } from './render';
+import { RenderDeploymentInput } from './renderInput';
 
 const LABELS = {
   'app.kubernetes.io/instance': 'example-app',
@@ -44,7 +45,7 @@ function render(input: RenderDeploymentInput): KubernetesObject[] {
   if (!result.ok) {
     throw new Error(`unexpected problems: ${JSON.stringify(result.problems)}`);
   }
-  return result.objects;
+  return result.value;
 }
 
 const find = (objects: KubernetesObject[], kind: string, name: string) => {
@@ -64,7 +65,7 @@ components:
 describe('renderDeployment of the seed example-app', () => {
   const objects = render(seedInput());
 
-  it('renders exactly the namespace, the infrastructure, the Services, the analysis template and the Rollout, in apply order', () => {
+  it('renders exactly the namespace, the infrastructure, the Service and the canary Service derived from it, the analysis template and the Rollout, in apply order', () => {
     expect(
       objects.map(
         o => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`,
@@ -130,6 +131,26 @@ describe('renderDeployment of the seed example-app', () => {
             ],
           },
         },
+      },
+    });
+  });
+
+  it('derives the canary Service kubernetes/ does not declare from the stable Service, and says so', () => {
+    expect(find(objects, 'Service', 'example-canary')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'example-canary',
+        namespace: 'example-app',
+        labels: LABELS,
+        annotations: {
+          ...ANNOTATIONS,
+          'gitops.io/derived-from': 'service/example-app',
+        },
+      },
+      spec: {
+        ports: [{ name: 'grpc', port: 5990, targetPort: 'grpc' }],
+        selector: { app: 'example-app' },
       },
     });
   });
@@ -265,7 +286,6 @@ describe('renderDeployment rules', () => {
       'Namespace',
       'IAMPartialPolicy',
       'SQLInstance',
-      'Service',
       'Service',
       'Deployment',
     ]);
@@ -636,7 +656,7 @@ components:
         ...input.manifests,
         {
           file: 'kubernetes/admin.yaml',
-          document: 0,
+          index: 0,
           object: {
             apiVersion: 'rbac.authorization.k8s.io/v1',
             kind: 'ClusterRole',

@@ -1,5 +1,10 @@
+import {
+  describeValue,
+  DNS_LABEL_RULE,
+  isDnsLabel,
+} from '@gitops/descriptors-common';
 import { z } from 'zod';
-import { describeValue, DNS_LABEL, DNS_LABEL_RULE, expected } from './names';
+import { expected } from './zodMessages';
 
 /**
  * The analysis templates of the library (see `analysisTemplates.ts`), by the
@@ -61,8 +66,10 @@ export type CanaryStep =
  */
 export interface AutomatedCanary {
   /**
-   * The Service in kubernetes/ that selects only canary pods while a rollout
-   * is under way (Argo Rollouts narrows its selector).
+   * The Service that selects only canary pods while a rollout is under way
+   * (Argo Rollouts narrows its selector). A Service of that name in
+   * kubernetes/ is used as written; otherwise Tugboat derives it from the
+   * stable Service (same selector and ports).
    */
   readonly canaryService: string;
   /** The steps, in order; 1 to 30. */
@@ -128,7 +135,7 @@ function list<T extends z.ZodType>(
 }
 
 function dnsLabel(what: string) {
-  return z.string(expected(what, 'a string')).refine(v => DNS_LABEL.test(v), {
+  return z.string(expected(what, 'a string')).refine(isDnsLabel, {
     error: issue =>
       `${what} ${describeValue(
         issue.input,

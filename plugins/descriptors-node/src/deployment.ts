@@ -1,3 +1,4 @@
+import { problemsOf } from '@gitops/descriptors-common';
 import {
   KubernetesObject,
   parseDeploymentInfo,
@@ -9,7 +10,8 @@ import { RepositoryResult, requireSource } from './sources';
 
 /**
  * deployment-info.yaml and kubernetes/ rendered for a commit and an
- * environment.
+ * environment. Serialise the objects with `deploymentFiles` from
+ * `@gitops/plugin-deployments-common`.
  *
  * @public
  */
@@ -22,21 +24,14 @@ export function renderRepositoryDeployment(
   const info = parseDeploymentInfo(source.value);
   const manifests = parseManifests(repo.files.manifests);
   if (!info.ok || !manifests.ok) {
-    return {
-      ok: false,
-      problems: [
-        ...(info.ok ? [] : info.problems),
-        ...(manifests.ok ? [] : manifests.problems),
-      ],
-    };
+    return { ok: false, problems: problemsOf(info, manifests) };
   }
-  const rendered = renderDeployment({
-    info: info.value,
-    manifests: manifests.objects,
+  return renderDeployment({
+    info,
+    manifests: manifests.value,
     commit: options.commit,
     environment: options.environment,
     context: repo.context,
     ...(options.registry ? { registry: options.registry } : {}),
   });
-  return rendered.ok ? { ok: true, value: rendered.objects } : rendered;
 }

@@ -1,4 +1,3 @@
-import { locateIssues } from '@gitops/descriptors-common';
 import {
   expandBuildInfo,
   parseBuildInfo,
@@ -19,16 +18,6 @@ export function expandRepositoryPipeline(
   const source = requireSource(repo, 'build', 'expand');
   if (!source.ok) return source;
   const parsed = parseBuildInfo(source.value);
-  if (!parsed.ok) return parsed;
-  const expanded = expandBuildInfo(parsed.value, repo.context);
-  return expanded.ok
-    ? { ok: true, value: expanded.pipeline }
-    : {
-        ok: false,
-        problems: locateIssues(
-          source.value.path,
-          parsed.document,
-          expanded.issues,
-        ),
-      };
+  // A parsed build-info is a Descriptor: its problems point into the file.
+  return parsed.ok ? expandBuildInfo(parsed, repo.context) : parsed;
 }

@@ -7,10 +7,11 @@ import {
 } from '@gitops/descriptors-common';
 import { pipelineDefinitionSchema, stageSchema, stepSchema } from './model';
 import {
-  BUILD_TEMPLATE_TYPES,
-  BUILD_TEMPLATES,
-  BuildTemplateType,
-} from './templates';
+  BUILD_INFO_MESSAGES,
+  readTemplate,
+  unknownTemplateMessage,
+} from './rules';
+import { BUILD_TEMPLATE_TYPES, BuildTemplateType } from './templates';
 
 const pipelineNames = z
   .array(z.string().min(1))
@@ -46,48 +47,19 @@ const addStepSchema = z.strictObject({
 const templateSchema = z
   .object({
     type: z.enum(BUILD_TEMPLATE_TYPES, {
-      error: issue =>
-        issue.input === undefined
-          ? `a template needs a "type"; known templates: ${BUILD_TEMPLATE_TYPES.join(
-              ', ',
-            )}`
-          : `unknown build template ${JSON.stringify(
-              issue.input,
-            )}; known templates: ${BUILD_TEMPLATE_TYPES.join(', ')}`,
+      error: issue => unknownTemplateMessage(issue.input),
     }),
   })
   .catchall(z.unknown())
   .superRefine((template, ctx) => {
-    for (const key of Object.keys(template)) {
-      if (key === 'type') continue;
-      if (key !== template.type) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          params: { at: 'key' },
-          message: `unknown key "${key}": options of template "${template.type}" go under "${template.type}"`,
-        });
-      }
-    }
-    const options = BUILD_TEMPLATES[template.type]?.options.safeParse(
-      template[template.type] ?? {},
-    );
-    for (const issue of options?.success === false
-      ? options.error.issues
-      : []) {
-      const path = [template.type, ...issue.path] as (string | number)[];
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, key],
-            params: { at: 'key' },
-            message: `unknown option "${key}" of template "${template.type}"`,
-          });
-        }
-      } else {
-        ctx.addIssue({ code: 'custom', path, message: issue.message });
-      }
+    const read = readTemplate(template);
+    for (const problem of read.ok ? [] : read.problems) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...problem.path],
+        ...(problem.at ? { params: { at: problem.at } } : {}),
+        message: problem.message,
+      });
     }
   });
 
@@ -118,16 +90,15 @@ export const buildInfoSchema = z
         code: 'custom',
         path: info.template ? ['pipelines'] : [],
         message: info.template
-          ? 'give either "template" or "pipelines", not both'
-          : 'build-info.yaml needs a "template" (or full "pipelines")',
+          ? BUILD_INFO_MESSAGES.templateAndPipelines
+          : BUILD_INFO_MESSAGES.noTemplate,
       });
     }
     if (info.extend && info.pipelines) {
       ctx.addIssue({
         code: 'custom',
         path: ['extend'],
-        message:
-          '"extend" changes a template\'s pipelines; with full "pipelines", edit them directly',
+        message: BUILD_INFO_MESSAGES.extendWithPipelines,
       });
     }
   });

@@ -4,7 +4,6 @@ import { parse } from 'yaml';
 import {
   CatalogContext,
   formatProblem,
-  locateIssues,
   minimalCatalogContext,
 } from '@gitops/descriptors-common';
 import { parseBuildInfo } from './buildInfo';
@@ -27,22 +26,13 @@ function expandText(text: string, context: CatalogContext = exampleApp) {
   if (!parsed.ok) {
     throw new Error(parsed.problems.map(formatProblem).join('\n'));
   }
-  const result = expandBuildInfo(parsed.value, context);
-  if (!result.ok) {
-    const problems = locateIssues(
-      'build-info.yaml',
-      parsed.document,
-      result.issues,
-    );
-    return { ok: false as const, problems };
-  }
-  return { ok: true as const, pipeline: result.pipeline };
+  return expandBuildInfo(parsed, context);
 }
 
 function expandOk(text: string, context?: CatalogContext) {
   const r = expandText(text, context);
   if (!r.ok) throw new Error(r.problems.map(formatProblem).join('\n'));
-  return r.pipeline;
+  return r.value;
 }
 
 const read = (name: string) =>
@@ -275,6 +265,25 @@ describe('expandBuildInfo', () => {
         /^build-info\.yaml:13:17: no pipeline named "Nightly build"/,
       ),
     ]);
+  });
+
+  it('expands a hand-built value, without a document, like the parsed file', () => {
+    const result = expandBuildInfo(
+      {
+        file: 'build-info.yaml',
+        value: {
+          version: 2,
+          template: { type: 'javaBackend', javaBackend: { javaVersion: 21 } },
+        },
+      },
+      exampleApp,
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: expandOk(
+        'version: 2\ntemplate:\n  type: javaBackend\n  javaBackend: { javaVersion: 21 }\n',
+      ),
+    });
   });
 
   it('is deterministic', () => {

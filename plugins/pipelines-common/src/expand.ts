@@ -1,4 +1,11 @@
-import { CatalogContext, GeneratorIssue } from '@gitops/descriptors-common';
+import {
+  CatalogContext,
+  DataPath,
+  Descriptor,
+  DescriptorProblem,
+  problemIn,
+  Result,
+} from '@gitops/descriptors-common';
 import { BuildInfo } from './buildInfo';
 import {
   canonicalPipelineDefinition,
@@ -6,12 +13,7 @@ import {
   PipelineDefinition,
   Stage,
 } from './model';
-import { BUILD_TEMPLATES } from './templates';
-
-/** @public */
-export type ExpandResult =
-  | { ok: true; pipeline: Pipeline }
-  | { ok: false; issues: GeneratorIssue[] };
+import { BUILD_INFO_MESSAGES, readTemplate } from './rules';
 
 /**
  * Expands build-info.yaml into the full pipeline definition (Tingle's
@@ -23,28 +25,29 @@ export type ExpandResult =
  * - a step is added at the start or end of the named task of the named
  *   stage; every targeted pipeline must have both;
  * - `pipelines` limits an extension to the named pipelines, which must exist.
- * Each broken rule is an issue at the extension's path; nothing is expanded
- * partially.
+ *
+ * Each broken rule is a problem at the extension's position in `info`'s
+ * document (line 1, column 1 of its file for a hand-built value); nothing
+ * is expanded partially. A hand-built value that breaks a rule of the
+ * schema its parser would have caught (no template, an unknown template,
+ * invalid options) gets the parser's message; bad input never throws.
  *
  * @public
  */
 export function expandBuildInfo(
-  info: BuildInfo,
+  info: Descriptor<BuildInfo>,
   context: CatalogContext,
-): ExpandResult {
-  const issues: GeneratorIssue[] = [];
-  let pipelines: PipelineDefinition[];
-  if (info.pipelines) {
-    pipelines = structuredClone(info.pipelines);
-  } else {
-    const template = BUILD_TEMPLATES[info.template!.type];
-    const options = template.options.parse(info.template![template.type] ?? {});
-    pipelines = template.expand(options as never, context);
-  }
+): Result<Pipeline> {
+  const base = basePipelines(info, context);
+  if (!base.ok) return base;
+  const pipelines = base.value;
+  const problems: DescriptorProblem[] = [];
+  const report = (path: DataPath, message: string) =>
+    problems.push(problemIn(info, path, message));
 
   const targets = (
     names: string[] | undefined,
-    path: (string | number)[],
+    path: DataPath,
   ): PipelineDefinition[] => {
     if (!names) return pipelines;
     const found: PipelineDefinition[] = [];
@@ -52,24 +55,25 @@ export function expandBuildInfo(
       const p = pipelines.find(x => x.pipeline === name);
       if (p) found.push(p);
       else
-        issues.push({
-          path: [...path, 'pipelines', i],
-          message: `no pipeline named "${name}"; pipelines are: ${pipelines
+        report(
+          [...path, 'pipelines', i],
+          `no pipeline named "${name}"; pipelines are: ${pipelines
             .map(x => x.pipeline)
             .join(', ')}`,
-        });
+        );
     });
     return found;
   };
 
-  info.extend?.stages?.forEach((add, i) => {
+  const { extend } = info.value;
+  extend?.stages?.forEach((add, i) => {
     const path = ['extend', 'stages', i];
     for (const p of targets(add.pipelines, path)) {
       if (p.stages.some(s => s.stage === add.stage.stage)) {
-        issues.push({
-          path: [...path, 'stage', 'stage'],
-          message: `pipeline "${p.pipeline}" already has a stage named "${add.stage.stage}"`,
-        });
+        report(
+          [...path, 'stage', 'stage'],
+          `pipeline "${p.pipeline}" already has a stage named "${add.stage.stage}"`,
+        );
         continue;
       }
       const anchor = add.before ?? add.after;
@@ -78,14 +82,14 @@ export function expandBuildInfo(
           ? p.stages.length
           : p.stages.findIndex(s => s.stage === anchor);
       if (at < 0) {
-        issues.push({
-          path: [...path, add.before ? 'before' : 'after'],
-          message: `pipeline "${
+        report(
+          [...path, add.before ? 'before' : 'after'],
+          `pipeline "${
             p.pipeline
           }" has no stage named "${anchor}"; its stages are: ${p.stages
             .map(s => s.stage)
             .join(', ')}`,
-        });
+        );
         continue;
       }
       p.stages.splice(
@@ -96,15 +100,15 @@ export function expandBuildInfo(
     }
   });
 
-  info.extend?.steps?.forEach((add, i) => {
+  extend?.steps?.forEach((add, i) => {
     const path = ['extend', 'steps', i];
     for (const p of targets(add.pipelines, path)) {
       const stage = p.stages.find(s => s.stage === add.stage);
       const task = stage?.tasks.find(t => t.task === add.task);
       if (!stage || !task) {
-        issues.push({
-          path: [...path, stage ? 'task' : 'stage'],
-          message: stage
+        report(
+          [...path, stage ? 'task' : 'stage'],
+          stage
             ? `stage "${add.stage}" of pipeline "${
                 p.pipeline
               }" has no task named "${add.task}"; its tasks are: ${stage.tasks
@@ -113,7 +117,7 @@ export function expandBuildInfo(
             : `pipeline "${p.pipeline}" has no stage named "${
                 add.stage
               }"; its stages are: ${p.stages.map(s => s.stage).join(', ')}`,
-        });
+        );
         continue;
       }
       const copy = structuredClone(add.step);
@@ -122,13 +126,52 @@ export function expandBuildInfo(
     }
   });
 
-  if (issues.length > 0) return { ok: false, issues };
+  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    pipeline: {
+    value: {
       version: '2',
-      useBuildIdentity: info.useBuildIdentity ?? true,
+      useBuildIdentity: info.value.useBuildIdentity ?? true,
       pipelines: pipelines.map(canonicalPipelineDefinition),
     },
   };
+}
+
+/**
+ * The pipelines before `extend`: a copy of the full `pipelines`, or the
+ * template's expansion with its options. The whole-file rules are checked
+ * again here, for values that did not come through the parser.
+ */
+function basePipelines(
+  info: Descriptor<BuildInfo>,
+  context: CatalogContext,
+): Result<PipelineDefinition[]> {
+  const { template, pipelines, extend } = info.value;
+  const fail = (path: DataPath, message: string, at?: 'key') => ({
+    ok: false as const,
+    problems: [problemIn(info, path, message, at ? { at } : undefined)],
+  });
+  if (pipelines) {
+    if (template)
+      return fail(['pipelines'], BUILD_INFO_MESSAGES.templateAndPipelines);
+    if (extend)
+      return fail(['extend'], BUILD_INFO_MESSAGES.extendWithPipelines);
+    return { ok: true, value: structuredClone(pipelines) };
+  }
+  if (!template) return fail([], BUILD_INFO_MESSAGES.noTemplate);
+  const read = readTemplate(template);
+  if (!read.ok) {
+    return {
+      ok: false,
+      problems: read.problems.map(p =>
+        problemIn(
+          info,
+          ['template', ...p.path],
+          p.message,
+          p.at ? { at: p.at } : undefined,
+        ),
+      ),
+    };
+  }
+  return { ok: true, value: read.template.expand(read.options, context) };
 }

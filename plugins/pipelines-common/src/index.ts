@@ -7,6 +7,12 @@
 
 export * from './model';
 export * from './templates';
-export * from './buildInfo';
-export * from './expand';
-export * from './renderers';
+export { buildInfoSchema, parseBuildInfo } from './buildInfo';
+export type { BuildInfo } from './buildInfo';
+export { expandBuildInfo } from './expand';
+export type { RenderedWorkflow } from './rendering';
+export { renderGithubActions } from './githubActions';
+export { renderArgoWorkflows } from './argoWorkflows';
+export type { ArgoWorkflowsOptions } from './argoWorkflows';
+export { PIPELINE_FILE, PIPELINE_FORMATS, pipelineFiles } from './files';
+export type { PipelineFilesOptions, PipelineFormat } from './files';

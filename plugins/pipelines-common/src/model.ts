@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sortedBy } from '@gitops/descriptors-common';
 
 /**
  * The expanded pipeline definition, in Tingle's shape (seed slides,
@@ -126,7 +127,8 @@ export const STEP_ENVIRONMENT = Object.freeze({
 /**
  * Rebuilds a pipeline definition with keys in the canonical order of the
  * seed (pipeline, ref, stages; stage, tasks; task, steps; action, args,
- * entrypoint, env), whatever order the author wrote them in.
+ * entrypoint, env), whatever order the author wrote them in; `env` by
+ * variable name in code-point order, the same on every machine.
  *
  * @public
  */
@@ -147,7 +149,7 @@ export function canonicalPipelineDefinition(
           ...(st.env
             ? {
                 env: Object.fromEntries(
-                  Object.entries(st.env).sort(([a], [b]) => a.localeCompare(b)),
+                  sortedBy(Object.entries(st.env), ([name]) => name),
                 ),
               }
             : {}),

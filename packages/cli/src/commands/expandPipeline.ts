@@ -1,52 +1,34 @@
-import { stringify } from 'yaml';
 import { expandRepositoryPipeline } from '@gitops/descriptors-node';
 import {
-  renderArgoWorkflows,
-  renderGithubActions,
+  PIPELINE_FORMATS,
+  PipelineFormat,
+  pipelineFiles,
 } from '@gitops/plugin-pipelines-common';
+import { emitFiles } from '../lib/files';
 import { loadRepository } from '../lib/load';
 import { Output } from '../lib/output';
 import { reportProblems } from '../lib/report';
 import { ContextOptions } from '../lib/context';
 
-/** Output formats of `gitops expand-pipeline`. */
-export const PIPELINE_FORMATS = [
-  'tingle',
-  'github-actions',
-  'argo-workflows',
-] as const;
+/** Output formats of `gitops expand-pipeline`: those of the engine. */
+export { PIPELINE_FORMATS };
 
-/** `gitops expand-pipeline <dir>`: the expanded pipeline as YAML on stdout. */
+/**
+ * `gitops expand-pipeline <dir>`: the expanded pipeline's files in a format,
+ * printed, or written under `--out`; the files the scaffolder action
+ * `gitops:pipeline:expand` writes, byte for byte.
+ */
 export async function expandPipelineCommand(
   dir: string,
-  options: ContextOptions & { format: (typeof PIPELINE_FORMATS)[number] },
+  options: ContextOptions & { format: PipelineFormat; out?: string },
   out: Output,
 ): Promise<number> {
   const repo = await loadRepository(dir, options);
   const result = expandRepositoryPipeline(repo);
   if (!result.ok) return reportProblems(dir, result.problems, out);
-  const pipeline = result.value;
-  const component = repo.context.component.name;
-  switch (options.format) {
-    case 'tingle':
-      out.stdout(stringify(pipeline, { lineWidth: 0 }));
-      break;
-    case 'github-actions':
-      out.stdout(
-        renderGithubActions(pipeline, component)
-          .map(f => `# ${f.path}\n${stringify(f.workflow, { lineWidth: 0 })}`)
-          .join('---\n'),
-      );
-      break;
-    case 'argo-workflows':
-      out.stdout(
-        renderArgoWorkflows(pipeline, component, { namespace: component })
-          .map(w => stringify(w, { lineWidth: 0 }))
-          .join('---\n'),
-      );
-      break;
-    default:
-      throw new Error(`unknown format ${options.format satisfies never}`);
-  }
+  const files = pipelineFiles(result.value, options.format, {
+    component: repo.context.component.name,
+  });
+  await emitFiles(files, options.out, out);
   return 0;
 }

@@ -1,4 +1,8 @@
-import { CatalogContext, DescriptorSource } from '@gitops/descriptors-common';
+import {
+  CatalogContext,
+  Descriptor,
+  DescriptorSource,
+} from '@gitops/descriptors-common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManifestObject, parseDeploymentInfo, parseManifests } from '../parse';
@@ -26,6 +30,20 @@ export function exampleSources(): {
       .filter(f => /\.ya?ml$/.test(f))
       .sort()
       .map(f => readSource(EXAMPLE_APP, `kubernetes/${f}`)),
+  };
+}
+
+/**
+ * The seed's canary Service declared by hand (src/__fixtures__), as
+ * `kubernetes/service-canary.yaml`: the declared path of the canary.
+ */
+export function declaredCanarySource(): DescriptorSource {
+  return {
+    path: 'kubernetes/service-canary.yaml',
+    text: readFileSync(
+      resolve(__dirname, '../__fixtures__/declared-canary.yaml'),
+      'utf8',
+    ),
   };
 }
 
@@ -58,7 +76,7 @@ export function seedContext(tier: 1 | 2 | 3 | 4 = 4): CatalogContext {
 export function parseClean(
   info: DescriptorSource,
   manifests: DescriptorSource[],
-): { info: DeploymentInfo; manifests: ManifestObject[] } {
+): { info: Descriptor<DeploymentInfo>; manifests: ManifestObject[] } {
   const parsedInfo = parseDeploymentInfo(info);
   const parsedManifests = parseManifests(manifests);
   if (!parsedInfo.ok) {
@@ -71,5 +89,5 @@ export function parseClean(
       `unexpected problems: ${JSON.stringify(parsedManifests.problems)}`,
     );
   }
-  return { info: parsedInfo.value, manifests: parsedManifests.objects };
+  return { info: parsedInfo, manifests: parsedManifests.value };
 }

@@ -30,4 +30,18 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Expand build-info.yaml and write one Argo Workflow per pipeline under argo/, in the namespace named after the component.',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'pipeline',
+          action: 'gitops:pipeline:expand',
+          name: 'Write Argo Workflows',
+          input: { path: '.', writeAs: 'argo-workflows' },
+        },
+      ],
+    }),
+  },
 ];

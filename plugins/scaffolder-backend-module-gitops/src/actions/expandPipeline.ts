@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { expandRepositoryPipeline } from '@gitops/descriptors-node';
+import { sortedStrings } from '@gitops/descriptors-common';
 import {
-  Pipeline,
-  renderArgoWorkflows,
-  renderGithubActions,
-} from '@gitops/plugin-pipelines-common';
+  expandRepositoryPipeline,
+  pipelineInputFields,
+} from '@gitops/descriptors-node';
+import { PIPELINE_FILE, pipelineFiles } from '@gitops/plugin-pipelines-common';
 import { examples } from './expandPipeline.examples';
 import {
   loadWorkspaceRepository,
@@ -18,7 +17,8 @@ import {
 /**
  * `gitops:pipeline:expand`: expands build-info.yaml into the full pipeline
  * (Tingle format), and optionally writes GitHub Actions workflows or Argo
- * Workflows into the workspace.
+ * Workflows into the workspace: the files `gitops expand-pipeline` writes,
+ * byte for byte, since both take them from `pipelineFiles`.
  *
  * @public
  */
@@ -32,16 +32,16 @@ export function createExpandPipelineAction() {
     schema: {
       input: {
         ...repositoryPathInput,
-        writeAs: z =>
-          z
-            .enum(['none', 'github-actions', 'argo-workflows'])
-            .default('none')
-            .describe(
-              'Also write the pipeline into the repository: GitHub Actions workflows under .github/workflows/, or Argo Workflows under argo/',
-            ),
+        // Declared once, in descriptors-node, with the registry's fields.
+        writeAs: pipelineInputFields.writeAs,
       },
       output: {
-        pipeline: z => z.string().describe('The expanded pipeline, as YAML'),
+        pipeline: z =>
+          z
+            .string()
+            .describe(
+              `The expanded pipeline, as YAML: the ${PIPELINE_FILE} that \`gitops expand-pipeline --format tingle\` writes`,
+            ),
         pipelineNames: z =>
           z.array(z.string()).describe('Names of the pipelines'),
         files: z =>
@@ -49,7 +49,8 @@ export function createExpandPipelineAction() {
       },
     },
     async handler(ctx) {
-      const { path: repoPath, writeAs } = ctx.input;
+      // The scaffolder applies the schema's default; a direct call may not.
+      const { path: repoPath, writeAs = 'none' } = ctx.input;
       const { repo } = await loadWorkspaceRepository(
         ctx.workspacePath,
         repoPath,
@@ -57,16 +58,18 @@ export function createExpandPipelineAction() {
       const result = expandRepositoryPipeline(repo);
       if (!result.ok) throwProblems(repoPath, result.problems);
       const pipeline = result.value;
-      const component = repo.context.component.name;
-      const files = renderFiles(pipeline, component, writeAs);
+      const options = { component: repo.context.component.name };
+      const files =
+        writeAs === 'none' ? [] : pipelineFiles(pipeline, writeAs, options);
       // A dry run reports what it would write, the same way a real run does.
       const written = ctx.isDryRun
-        ? files.map(f => path.posix.join(repoPath, f.path)).sort()
+        ? sortedStrings(files.map(f => path.posix.join(repoPath, f.path)))
         : await ctx.checkpoint({
             key: `gitops-pipeline-files-${repoPath}-${writeAs}`,
             fn: () => writeWorkspaceFiles(ctx.workspacePath, repoPath, files),
           });
-      ctx.output('pipeline', stringify(pipeline, { lineWidth: 0 }));
+      const [tingle] = pipelineFiles(pipeline, 'tingle', options);
+      ctx.output('pipeline', tingle.content);
       ctx.output(
         'pipelineNames',
         pipeline.pipelines.map(p => p.pipeline),
@@ -74,30 +77,4 @@ export function createExpandPipelineAction() {
       ctx.output('files', written);
     },
   });
-}
-
-/** The files `writeAs` asks for, paths relative to the repository. */
-function renderFiles(
-  pipeline: Pipeline,
-  component: string,
-  writeAs: 'none' | 'github-actions' | 'argo-workflows',
-): { path: string; content: string }[] {
-  switch (writeAs) {
-    case 'github-actions':
-      return renderGithubActions(pipeline, component).map(f => ({
-        path: f.path,
-        content: stringify(f.workflow, { lineWidth: 0 }),
-      }));
-    case 'argo-workflows':
-      return renderArgoWorkflows(pipeline, component).map(w => ({
-        path: `argo/${
-          (w.metadata as { labels: Record<string, string> }).labels[
-            'gitops.io/pipeline'
-          ]
-        }.yaml`,
-        content: stringify(w, { lineWidth: 0 }),
-      }));
-    default:
-      return [];
-  }
 }

@@ -1,6 +1,9 @@
-import { stringify } from 'yaml';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { renderRepositoryDeployment } from '@gitops/descriptors-node';
+import {
+  deploymentInputFields,
+  renderRepositoryDeployment,
+} from '@gitops/descriptors-node';
+import { deploymentFiles } from '@gitops/plugin-deployments-common';
 import { examples } from './renderDeployment.examples';
 import {
   loadWorkspaceRepository,
@@ -19,33 +22,19 @@ export function createRenderDeploymentAction() {
   return createTemplateAction({
     id: 'gitops:deployment:render',
     description:
-      "Renders the repository's deployment-info.yaml and kubernetes/ folder into the Kubernetes objects to apply: images pinned to the commit, a namespace per component and an Argo Rollouts canary.",
+      "Renders the repository's deployment-info.yaml and kubernetes/ folder into the Kubernetes objects to apply: images pinned to the commit, a namespace per component and an Argo Rollouts canary, whose canary Service is derived from the stable one when kubernetes/ does not declare it.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
         ...repositoryPathInput,
-        commit: z =>
-          z
-            .string()
-            .regex(
-              /^[0-9a-f]{7,40}$/,
-              'a commit SHA: 7 to 40 lower-case hex characters',
-            )
-            .describe('The commit being deployed; images are pinned to it'),
-        environment: z =>
-          z.string().default('production').describe('The target environment'),
-        registry: z =>
-          z
-            .string()
-            .optional()
-            .describe('Container registry for images that name none'),
+        ...deploymentInputFields,
         targetPath: z =>
           z
             .string()
             .optional()
             .describe(
-              'File inside the workspace to write the manifests to (multi-document YAML); not written when omitted',
+              'File inside the workspace to write the manifests to: the multi-document YAML of deploymentFiles, the same bytes as `gitops render-deployment --out` writes; not written when omitted',
             ),
       },
       output: {
@@ -75,20 +64,20 @@ export function createRenderDeploymentAction() {
         registry,
       });
       if (!rendered.ok) throwProblems(repoPath, rendered.problems);
-      const yaml = rendered.value
-        .map(o => stringify(o, { lineWidth: 0 }))
-        .join('---\n');
+      // deploymentFiles holds one file, the stream of every object in apply
+      // order; targetPath names where it goes.
+      const [{ content: manifests }] = deploymentFiles(rendered.value);
       if (targetPath && !ctx.isDryRun) {
         await ctx.checkpoint({
           key: `gitops-deployment-${targetPath}-${commit}-${environment}`,
           fn: async () => {
             await writeWorkspaceFiles(ctx.workspacePath, '.', [
-              { path: targetPath, content: yaml },
+              { path: targetPath, content: manifests },
             ]);
           },
         });
       }
-      ctx.output('manifests', yaml);
+      ctx.output('manifests', manifests);
       ctx.output(
         'objects',
         rendered.value.map(
