@@ -34,6 +34,9 @@ backend.add(
 );
 // gitops:* actions: validate descriptors, expand pipelines, render deployments, generate monitoring
 backend.add(import('@gitops/plugin-scaffolder-backend-module-gitops'));
+// the same generators as actions of the actions registry (gitops:validate-descriptors,
+// gitops:expand-pipeline, ...), offered to MCP clients by the mcp actions plugin
+backend.add(import('@gitops/plugin-gitops-backend'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -58,10 +61,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// the suite's policy: reads and templates for every signed-in user, entity
+// writes for owners, tasks for their creator, the rest for the platform
+// group (gitops.permissions.platformGroup)
+backend.add(import('@gitops/plugin-permission-backend-module-gitops-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -11,3 +11,4 @@ export * from './sources';
 export * from './pipeline';
 export * from './deployment';
 export * from './monitoring';
+export * from './actionSchemas';

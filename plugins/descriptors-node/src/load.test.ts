@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRepository } from './load';
-import { validateDescriptors } from './validate';
+import { loadRepository, repositoryFromFiles } from './load';
+import { repositoryFilesFromList } from './repository';
+import { validateDescriptors, validateLoadedRepository } from './validate';
 
 const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
 
@@ -80,5 +81,28 @@ describe('validateDescriptors', () => {
     const problems = await problemsOf(dir);
     expect(problems).toHaveLength(1);
     expect(problems[0].file).toBe('build-info.yaml');
+  });
+});
+
+describe('validateLoadedRepository', () => {
+  it("reports a list's reading and descriptor problems together, in file order", () => {
+    const repo = repositoryFromFiles(
+      repositoryFilesFromList([
+        {
+          path: 'build-info.yaml',
+          text: 'version: 2\ntemplate:\n  type: cobol\n',
+        },
+        { path: 'notes.md', text: '' },
+      ]),
+      'unnamed',
+    );
+    const { files, problems } = validateLoadedRepository(repo);
+    expect(files).toEqual(['build-info.yaml']);
+    expect(problems.map(p => `${p.file}:${p.line}:${p.column}`)).toEqual([
+      'build-info.yaml:3:9',
+      'catalog-info.yaml:1:1',
+      'notes.md:1:1',
+    ]);
+    expect(repo.context.component.name).toBe('unnamed');
   });
 });

@@ -13,8 +13,8 @@ import {
 import { readRepository, RepositoryFiles } from './repository';
 
 /**
- * A repository read from disk and parsed, with the catalog context its own
- * files describe.
+ * A repository's files parsed, with the catalog context its own files
+ * describe.
  *
  * @public
  */
@@ -38,7 +38,24 @@ export interface LoadedRepository {
  * @public
  */
 export async function loadRepository(dir: string): Promise<LoadedRepository> {
-  const files = await readRepository(dir);
+  return repositoryFromFiles(
+    await readRepository(dir),
+    path.basename(path.resolve(dir)),
+  );
+}
+
+/**
+ * Parses a repository's files, wherever they were read (disk, a caller's
+ * list): the one path from files to what the generators take.
+ *
+ * @param name - the component's name when catalog-info.yaml gives none
+ *   (the folder's name for a repository on disk)
+ * @public
+ */
+export function repositoryFromFiles(
+  files: RepositoryFiles,
+  name: string,
+): LoadedRepository {
   const parsed = parseDescriptorSet({
     descriptors: files.descriptors,
     manifests: files.manifests,
@@ -46,7 +63,7 @@ export async function loadRepository(dir: string): Promise<LoadedRepository> {
   const context = catalogContextFromRepository({
     catalogEntities: (parsed.descriptors.catalog ?? []).map(d => d.data),
     manifests: parsed.manifests.flatMap(m => m.documents.map(d => d.data)),
-    fallbackName: path.basename(path.resolve(dir)),
+    fallbackName: name,
   });
   return {
     files,

@@ -7,7 +7,9 @@ import { LoadedRepository } from './load';
 import { RepositoryResult, requireSource } from './sources';
 
 /**
- * monitoring-info.yaml generated into dashboards, rules and routes.
+ * monitoring-info.yaml generated into dashboards, rules and routes: what
+ * the CLI's generate-monitoring and the gitops:monitoring:generate action
+ * both run.
  *
  * @public
  */
@@ -17,7 +19,5 @@ export function generateRepositoryMonitoring(
   const source = requireSource(repo, 'monitoring', 'generate');
   if (!source.ok) return source;
   const parsed = parseMonitoringInfo(source.value);
-  return parsed.ok
-    ? { ok: true, value: generateMonitoring(parsed.value, repo.context) }
-    : parsed;
+  return parsed.ok ? generateMonitoring(parsed, repo.context) : parsed;
 }

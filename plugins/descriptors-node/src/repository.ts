@@ -1,14 +1,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
+  compareStrings,
   DEFAULT_YAML_LIMITS,
   DESCRIPTOR_FILES,
   DescriptorKind,
   DescriptorProblem,
+  fileProblem,
   KUBERNETES_FOLDER,
+  sortedBy,
 } from '@gitops/descriptors-common';
 
-/** A file read from a service repository on disk. @public */
+/** A file of a service repository, read from disk or handed over as text. @public */
 export interface RepositoryFile {
   /** Path relative to the repository root, with forward slashes. */
   readonly path: string;
@@ -25,8 +28,26 @@ export interface RepositoryFiles {
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
-/** Upper bound on the number of files taken from kubernetes/. */
-const MAX_MANIFEST_FILES = 500;
+/** Upper bound on the number of files taken from kubernetes/. @public */
+export const MAX_MANIFEST_FILES = 500;
+
+// The messages of the limits, the same whether the files come from disk or
+// from a caller's list.
+const missingCatalogInfo = () =>
+  fileProblem(
+    DESCRIPTOR_FILES.catalog,
+    'missing: every service repository needs a catalog-info.yaml at its root',
+  );
+const tooBig = (file: string, size: number, maxBytes: number) =>
+  fileProblem(
+    file,
+    `file is ${size} bytes, more than the limit of ${maxBytes} bytes`,
+  );
+const tooManyManifests = (count: number) =>
+  fileProblem(
+    KUBERNETES_FOLDER,
+    `holds ${count} manifest files, more than the limit of ${MAX_MANIFEST_FILES}`,
+  );
 
 /** Options of {@link readRepository}. @public */
 export interface ReadRepositoryOptions {
@@ -59,7 +80,7 @@ export async function readRepository(
     throw new Error(`${root} is not a directory`);
   }
   const report = (file: string, message: string) =>
-    problems.push({ file, line: 1, column: 1, path: '', message });
+    problems.push(fileProblem(file, message));
 
   const readSafely = async (
     rel: string,
@@ -79,10 +100,7 @@ export async function readRepository(
       return undefined;
     }
     if (info.size > maxBytes) {
-      report(
-        rel,
-        `file is ${info.size} bytes, more than the limit of ${maxBytes} bytes`,
-      );
+      problems.push(tooBig(rel, info.size, maxBytes));
       return undefined;
     }
     return { path: rel, text: await fs.readFile(abs, 'utf8') };
@@ -102,10 +120,7 @@ export async function readRepository(
     !descriptors.catalog &&
     !problems.some(p => p.file === DESCRIPTOR_FILES.catalog)
   ) {
-    report(
-      DESCRIPTOR_FILES.catalog,
-      'missing: every service repository needs a catalog-info.yaml at its root',
-    );
+    problems.push(missingCatalogInfo());
   }
 
   const manifests: RepositoryFile[] = [];
@@ -120,12 +135,9 @@ export async function readRepository(
   } else if (folder?.isDirectory()) {
     const entries = (await fs.readdir(path.join(root, KUBERNETES_FOLDER)))
       .filter(name => MANIFEST_EXTENSIONS.has(path.extname(name)))
-      .sort();
+      .sort(compareStrings);
     if (entries.length > MAX_MANIFEST_FILES) {
-      report(
-        KUBERNETES_FOLDER,
-        `holds ${entries.length} manifest files, more than the limit of ${MAX_MANIFEST_FILES}`,
-      );
+      problems.push(tooManyManifests(entries.length));
     }
     for (const name of entries.slice(0, MAX_MANIFEST_FILES)) {
       const file = await readSafely(`${KUBERNETES_FOLDER}/${name}`);
@@ -133,4 +145,90 @@ export async function readRepository(
     }
   }
   return { root, descriptors, manifests, problems };
+}
+
+/**
+ * Sorts a caller's list of files (e.g. an action's input) into what a
+ * repository on disk would give {@link readRepository}: the descriptors at
+ * the root and the manifests directly in kubernetes/, under the same limits
+ * and with the same messages. A file that is neither, or that is given
+ * twice, is reported rather than silently left out, since the caller chose
+ * to send it.
+ *
+ * @public
+ */
+export function repositoryFilesFromList(
+  files: ReadonlyArray<RepositoryFile>,
+  options: ReadRepositoryOptions & {
+    /** What `root` says where the files came from; `.` by default. */
+    root?: string;
+  } = {},
+): RepositoryFiles {
+  const {
+    maxBytes = DEFAULT_YAML_LIMITS.maxBytes,
+    catalogInfo = true,
+    root = '.',
+  } = options;
+  const problems: DescriptorProblem[] = [];
+  const kindOf = new Map(
+    Object.entries(DESCRIPTOR_FILES).map(([kind, name]) => [
+      name as string,
+      kind as DescriptorKind,
+    ]),
+  );
+  const descriptors: Partial<Record<DescriptorKind, RepositoryFile>> = {};
+  const manifests: RepositoryFile[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path)) {
+      problems.push(fileProblem(file.path, 'is given more than once'));
+      continue;
+    }
+    seen.add(file.path);
+    const kind = kindOf.get(file.path);
+    const inFolder = file.path.startsWith(`${KUBERNETES_FOLDER}/`)
+      ? file.path.slice(KUBERNETES_FOLDER.length + 1)
+      : undefined;
+    const isManifest =
+      inFolder !== undefined &&
+      !inFolder.includes('/') &&
+      MANIFEST_EXTENSIONS.has(path.posix.extname(inFolder));
+    if (!kind && !isManifest) {
+      problems.push(
+        fileProblem(
+          file.path,
+          `is neither a descriptor at the repository root (${Object.values(
+            DESCRIPTOR_FILES,
+          ).join(
+            ', ',
+          )}) nor a manifest directly in ${KUBERNETES_FOLDER}/ (.yaml or .yml)`,
+        ),
+      );
+      continue;
+    }
+    if (kind === 'catalog' && !catalogInfo) continue;
+    const size = Buffer.byteLength(file.text, 'utf8');
+    if (size > maxBytes) {
+      problems.push(tooBig(file.path, size, maxBytes));
+      continue;
+    }
+    if (kind) descriptors[kind] = file;
+    else manifests.push(file);
+  }
+  if (
+    catalogInfo &&
+    !descriptors.catalog &&
+    !problems.some(p => p.file === DESCRIPTOR_FILES.catalog)
+  ) {
+    problems.push(missingCatalogInfo());
+  }
+  if (manifests.length > MAX_MANIFEST_FILES) {
+    problems.push(tooManyManifests(manifests.length));
+  }
+  return {
+    root,
+    descriptors,
+    manifests: sortedBy(manifests, m => m.path).slice(0, MAX_MANIFEST_FILES),
+    problems,
+  };
 }

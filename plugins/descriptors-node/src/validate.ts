@@ -2,6 +2,8 @@ import {
   DescriptorProblem,
   ParsedDescriptorSet,
   DescriptorSetSources,
+  Result,
+  sortedStrings,
   sortProblems,
   validateCatalogInfo,
 } from '@gitops/descriptors-common';
@@ -16,6 +18,7 @@ import {
   parseDeploymentInfo,
   parseManifests,
 } from '@gitops/plugin-deployments-common';
+import { LoadedRepository } from './load';
 
 /**
  * Every problem of a repository's descriptors, and the values of those that
@@ -49,11 +52,7 @@ export function validateDescriptors(
   ];
   const clean = (file: string) => !parsed.problems.some(p => p.file === file);
   const { build, deployment, monitoring } = sources.descriptors;
-  const check = <T>(
-    result:
-      | { ok: true; value: T }
-      | { ok: false; problems: DescriptorProblem[] },
-  ): T | undefined => {
+  const check = <T>(result: Result<T>): T | undefined => {
     if (result.ok) return result.value;
     problems.push(...result.problems);
     return undefined;
@@ -76,8 +75,43 @@ export function validateDescriptors(
   let manifests: ManifestObject[] | undefined;
   if (manifestSources.length > 0) {
     const result = parseManifests(manifestSources, parsed.manifests);
-    if (result.ok) manifests = result.objects;
+    if (result.ok) manifests = result.value;
     else problems.push(...result.problems);
   }
   return { problems: sortProblems(problems), ...values, manifests };
+}
+
+/**
+ * What validating a whole repository found: the files that were checked and
+ * every problem, reading problems included, in report order.
+ *
+ * @public
+ */
+export interface RepositoryValidation {
+  readonly files: string[];
+  readonly problems: DescriptorProblem[];
+}
+
+/**
+ * Validates a loaded repository: {@link validateDescriptors} on its files,
+ * plus the problems met reading them (missing, too big, not a descriptor).
+ * What `gitops validate`, the scaffolder action and the registry action
+ * report.
+ *
+ * @public
+ */
+export function validateLoadedRepository(
+  repo: LoadedRepository,
+): RepositoryValidation {
+  const { descriptors, manifests } = repo.files;
+  return {
+    files: sortedStrings([
+      ...Object.values(descriptors).map(f => f!.path),
+      ...manifests.map(f => f.path),
+    ]),
+    problems: sortProblems([
+      ...repo.files.problems,
+      ...validateDescriptors({ descriptors, manifests }, repo.parsed).problems,
+    ]),
+  };
 }
