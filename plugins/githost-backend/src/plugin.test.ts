@@ -6,6 +6,7 @@ import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { createBackend } from '@backstage/backend-defaults';
 import {
+  TestDatabases,
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -21,6 +22,10 @@ import { cleanupTempDirs, createGitClient, tempDir } from '@gitops/test-utils';
 
 jest.setTimeout(60_000);
 
+// The push event record's database, closed by TestDatabases after the tests
+// (Backstage never closes its own SQLite connections).
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -30,6 +35,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Waits until `count` events are published: they are recorded before a push
+ * completes and published from that record just after the response.
+ */
+async function eventsPublished(published: EventParams[], count: number) {
+  for (let i = 0; i < 100 && published.length < count; i++) {
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  expect(published).toHaveLength(count);
+}
+
 /** Starts the githost plugin on a real port with an observable events service. */
 async function startGithost(options: { allowAnonymousPush: boolean }) {
   const root = path.join(tempDir(), 'git');
@@ -37,6 +53,9 @@ async function startGithost(options: { allowAnonymousPush: boolean }) {
   const backend = await startTestBackend({
     features: [
       githostPlugin,
+      mockServices.database.factory({
+        knex: await databases.init('SQLITE_3'),
+      }),
       // Requests without a token are anonymous (the mock's default is a user).
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
@@ -112,8 +131,8 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     const push = await run(['push', 'origin', 'HEAD:master'], work);
     expect(push.code).toBe(0);
 
-    // Exactly one event, published before the push returned.
-    expect(env.published).toHaveLength(1);
+    // Exactly one event, published from its record after the push.
+    await eventsPublished(env.published, 1);
     const [event] = env.published;
     expect(event.topic).toBe('github.push');
     // GitHub's delivery headers, with a new delivery GUID per event.
@@ -175,7 +194,7 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     const after = await git(['rev-parse', 'HEAD'], work);
     await git(['push', 'origin', 'master'], work);
 
-    expect(env.published).toHaveLength(1);
+    await eventsPublished(env.published, 1);
     const payload = env.published[0].eventPayload as GithubPushEventPayload;
     expect(payload).toMatchObject({
       before,
@@ -198,7 +217,7 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     const master = await git(['rev-parse', 'HEAD'], work);
 
     await git(['push', 'origin', 'HEAD:refs/heads/feature'], work);
-    expect(env.published).toHaveLength(1);
+    await eventsPublished(env.published, 1);
     expect(env.published[0].eventPayload).toMatchObject({
       ref: 'refs/heads/feature',
       before: ZERO_SHA,
@@ -212,6 +231,7 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     await git(['commit', '--amend', '-m', 'rewritten'], work);
     const rewritten = await git(['rev-parse', 'HEAD'], work);
     await git(['push', '--force', 'origin', 'HEAD:refs/heads/feature'], work);
+    await eventsPublished(env.published, 2);
     expect(env.published[1].eventPayload).toMatchObject({
       ref: 'refs/heads/feature',
       before: master,
@@ -220,6 +240,7 @@ describe('githost over git smart HTTP (anonymous push allowed)', () => {
     });
 
     await git(['push', 'origin', ':refs/heads/feature'], work);
+    await eventsPublished(env.published, 3);
     expect(env.published[2].eventPayload).toMatchObject({
       ref: 'refs/heads/feature',
       before: rewritten,
@@ -426,6 +447,14 @@ describe("githost in Backstage's production backend", () => {
     const published: EventParams[] = [];
     const backend = createBackend();
     backend.add(githostPlugin);
+    // The production database service never closes SQLite connections, even
+    // on stop(): its knex pool's timer would keep the Jest worker alive. A
+    // test database is closed after the tests.
+    backend.add(
+      mockServices.database.factory({
+        knex: await databases.init('SQLITE_3'),
+      }),
+    );
     backend.add(
       mockServices.rootConfig.factory({
         data: {
@@ -462,7 +491,7 @@ describe("githost in Backstage's production backend", () => {
       await git(['add', '.'], work);
       await git(['commit', '-m', 'readme'], work);
       await git(['push', 'origin', 'HEAD:master'], work);
-      expect(published).toHaveLength(1);
+      await eventsPublished(published, 1);
       const again = path.join(tempDir(), 'again');
       await git(['clone', `${base}/team-a/svc.git`, again]);
       expect(fs.readFileSync(path.join(again, 'README.md'), 'utf8')).toBe(

@@ -6,9 +6,17 @@
  * @packageDocumentation
  */
 
-export type { GithostSettings } from './config';
+export type {
+  BranchProtectionRule,
+  BranchProtectionSettings,
+  GithostLimits,
+  GithostSettings,
+} from './config';
 export {
+  DEFAULT_GITHOST_LIMITS,
+  branchProtectionFor,
   readGithostBaseUrl,
+  readGithostLimits,
   readGithostRoot,
   readGithostSettings,
 } from './config';
@@ -21,13 +29,20 @@ export type {
   CreateRepositoryOptions,
   RefUpdate,
   RepositoryDetails,
+  RepositoryBlob,
   RepositoryFile,
   RepositoryRef,
   RepositoryStore,
   RepositoryTreeEntry,
 } from './services/RepositoryStore';
 export { GitRepositoryStore } from './services/GitRepositoryStore';
-export { GitCommandError, gitEnv, runGit, runGitText } from './services/git';
+export {
+  GitCommandError,
+  gitConfigEnv,
+  gitEnv,
+  runGit,
+  runGitText,
+} from './services/git';
 export type { RunGitOptions } from './services/git';
 export {
   ZERO_SHA,

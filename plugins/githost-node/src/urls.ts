@@ -91,6 +91,8 @@ export class GithostUrls {
 /**
  * Parses `/<owner>/<name>/(blob|tree)/<segments...>` (raw, URL-encoded
  * pathname relative to the githost base).
+ *
+ * @public
  */
 export function parseRepositoryPath(pathname: string): ParsedGithostUrl {
   const raw = pathname.split('/').slice(1);

@@ -19,6 +19,13 @@ export interface HttpBackendOptions {
   /** REMOTE_USER: http-backend only allows receive-pack when it is set. */
   remoteUser?: string;
   timeoutMs: number;
+  /**
+   * The request body, already received and decompressed (a push, spooled
+   * first); the request itself is piped to git when absent.
+   */
+  body?: { stream: NodeJS.ReadableStream; length: number };
+  /** Extra environment, e.g. per-push git config from `gitConfigEnv`. */
+  env?: Record<string, string>;
 }
 
 /** How the CGI run ended. */
@@ -58,12 +65,16 @@ export function runHttpBackend(
     CONTENT_TYPE: headerValue(req.headers['content-type']),
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
   };
-  const contentLength = headerValue(req.headers['content-length']);
-  if (/^\d+$/.test(contentLength)) env.CONTENT_LENGTH = contentLength;
-  // git clients gzip large requests; http-backend inflates them itself.
-  const encoding = headerValue(req.headers['content-encoding']).toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip') {
-    env.HTTP_CONTENT_ENCODING = encoding;
+  if (options.body) {
+    env.CONTENT_LENGTH = String(options.body.length);
+  } else {
+    const contentLength = headerValue(req.headers['content-length']);
+    if (/^\d+$/.test(contentLength)) env.CONTENT_LENGTH = contentLength;
+    // git clients gzip large requests; http-backend inflates them itself.
+    const encoding = headerValue(req.headers['content-encoding']).toLowerCase();
+    if (encoding === 'gzip' || encoding === 'x-gzip') {
+      env.HTTP_CONTENT_ENCODING = encoding;
+    }
   }
   // Protocol v2 negotiation (`Git-Protocol: version=2`), passed through when well-formed.
   const gitProtocol = headerValue(req.headers['git-protocol']);
@@ -74,7 +85,7 @@ export function runHttpBackend(
 
   return new Promise(resolve => {
     const child = spawn('git', ['http-backend'], {
-      env: gitEnv(env),
+      env: gitEnv({ ...options.env, ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -163,7 +174,9 @@ export function runHttpBackend(
       // git may exit before reading the whole body (e.g. a refused push);
       // its answer on stdout is what matters.
     });
-    if (req.method === 'POST') {
+    if (options.body) {
+      options.body.stream.pipe(child.stdin);
+    } else if (req.method === 'POST') {
       req.pipe(child.stdin);
     } else {
       child.stdin.end();

@@ -16,13 +16,13 @@ import {
   ReaderFactory,
   urlReaderFactoriesServiceRef,
 } from '@backstage/backend-defaults/urlReader';
-import { NotFoundError, NotModifiedError } from '@backstage/errors';
+import { InputError, NotFoundError, NotModifiedError } from '@backstage/errors';
 import {
   GitRepositoryStore,
   GithostUrls,
   RepositoryStore,
 } from '@gitops/plugin-githost-node';
-import { globToRegExp, hasGlob, splitStaticPrefix } from './glob';
+import { compileGlob, hasGlob, splitStaticPrefix } from './glob';
 
 /**
  * Reads files and folders of the local git hosting for Backstage's
@@ -80,11 +80,13 @@ export class GithostUrlReader implements UrlReaderService {
     options?: UrlReaderServiceReadUrlOptions,
   ): Promise<UrlReaderServiceReadUrlResponse> {
     const { owner, name, ref, path } = await this.#locate(url);
-    const file = await this.#store.readFile(owner, name, ref, path);
+    // Size checked first (githost.limits.maxBlobBytes); the content is
+    // streamed from git when the caller reads it, never held whole here.
+    const file = await this.#store.openFile(owner, name, ref, path);
     if (options?.etag && options.etag === file.sha) {
       throw new NotModifiedError();
     }
-    return ReadUrlResponseFactory.fromReadable(Readable.from([file.content]), {
+    return ReadUrlResponseFactory.fromReadable(file.stream(), {
       etag: file.sha,
     });
   }
@@ -132,11 +134,14 @@ export class GithostUrlReader implements UrlReaderService {
     options?: UrlReaderServiceSearchOptions,
   ): Promise<UrlReaderServiceSearchResponse> {
     const { owner, name, ref, path: pattern } = await this.#locate(url);
+    // Checked (and refused with the reason) before anything runs.
+    const glob = hasGlob(pattern) ? compileGlob(pattern) : undefined;
+    if (glob && !glob.ok) throw new InputError(glob.reason);
     const commit = await this.#store.resolveRef(owner, name, ref);
     if (options?.etag && options.etag === commit) {
       throw new NotModifiedError();
     }
-    if (!hasGlob(pattern)) {
+    if (!glob) {
       try {
         const file = await this.#store.readFile(owner, name, commit, pattern);
         return {
@@ -153,7 +158,7 @@ export class GithostUrlReader implements UrlReaderService {
         throw error;
       }
     }
-    const { prefix, rest } = splitStaticPrefix(pattern);
+    const { prefix } = splitStaticPrefix(pattern);
     let entries;
     try {
       entries = (await this.#store.listTree(owner, name, commit, prefix))
@@ -162,16 +167,15 @@ export class GithostUrlReader implements UrlReaderService {
       if (error instanceof NotFoundError) return { etag: commit, files: [] };
       throw error;
     }
-    const matcher = globToRegExp(rest);
     return {
       etag: commit,
       files: entries
-        .filter(e => e.type === 'file' && matcher.test(e.path))
-        .map(e => {
-          const fullPath = prefix ? `${prefix}/${e.path}` : e.path;
+        .map(e => ({ ...e, fullPath: prefix ? `${prefix}/${e.path}` : e.path }))
+        .filter(e => e.type === 'file' && glob.match(e.fullPath))
+        .map(({ fullPath, sha }) => {
           return {
             url: this.#urls.blobUrl(owner, name, ref, fullPath),
-            content: () => this.#store.readBlob(owner, name, e.sha),
+            content: () => this.#store.readBlob(owner, name, sha),
           };
         }),
     };

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { Config } from '@backstage/config';
 import {
   ConflictError,
@@ -9,8 +11,12 @@ import {
   NotFoundError,
   assertError,
 } from '@backstage/errors';
-import { readGithostRoot } from '../config';
-import { GitCommandError, runGit, runGitText } from './git';
+import {
+  DEFAULT_GITHOST_LIMITS,
+  readGithostLimits,
+  readGithostRoot,
+} from '../config';
+import { GitCommandError, gitEnv, runGit, runGitText } from './git';
 import {
   ZERO_SHA,
   assertRefName,
@@ -26,11 +32,13 @@ import {
   CreateRepositoryOptions,
   RefUpdate,
   RepositoryDetails,
+  RepositoryBlob,
   RepositoryFile,
   RepositoryRef,
   RepositoryStore,
   RepositoryTreeEntry,
 } from './RepositoryStore';
+import { Semaphore } from './semaphore';
 
 // Shared by every store instance in the process: the plugin and the
 // scaffolder module each build their own store over the same folders.
@@ -48,14 +56,32 @@ const MODE_GITLINK = '160000';
  */
 export class GitRepositoryStore implements RepositoryStore {
   readonly root: string;
+  readonly maxBlobBytes: number;
+  readonly #reads: Semaphore;
 
   /** A store over `githost.root` (default `../../.data/git` from the working directory). */
   static fromConfig(config: Config): GitRepositoryStore {
-    return new GitRepositoryStore({ root: readGithostRoot(config) });
+    const limits = readGithostLimits(config);
+    return new GitRepositoryStore({
+      root: readGithostRoot(config),
+      maxBlobBytes: limits.maxBlobBytes,
+      maxConcurrentReads: limits.maxConcurrentReads,
+    });
   }
 
-  constructor(options: { root: string }) {
+  constructor(options: {
+    root: string;
+    /** Largest file read or streamed. @defaultValue 16 MiB */
+    maxBlobBytes?: number;
+    /** File reads served at once; the others wait their turn. @defaultValue 8 */
+    maxConcurrentReads?: number;
+  }) {
     this.root = path.resolve(options.root);
+    this.maxBlobBytes =
+      options.maxBlobBytes ?? DEFAULT_GITHOST_LIMITS.maxBlobBytes;
+    this.#reads = new Semaphore(
+      options.maxConcurrentReads ?? DEFAULT_GITHOST_LIMITS.maxConcurrentReads,
+    );
   }
 
   repositoryPath(owner: string, name: string): string {
@@ -158,10 +184,17 @@ export class GitRepositoryStore implements RepositoryStore {
 
   async describe(owner: string, name: string): Promise<RepositoryDetails> {
     const gitDir = await this.existingRepository(owner, name);
-    const head = await runGitText(['symbolic-ref', '--quiet', 'HEAD'], {
-      gitDir,
-    });
-    const defaultBranch = head.replace(/^refs\/heads\//, '');
+    // HEAD is a one-line file in every bare repository the store creates
+    // (`ref: refs/heads/<branch>`): read without a git process, which every
+    // push pays for (branch protection, push events).
+    const symbolic = /^ref: refs\/heads\/(\S+)\n?$/.exec(
+      await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8'),
+    );
+    const defaultBranch = symbolic
+      ? symbolic[1]
+      : (
+          await runGitText(['symbolic-ref', '--quiet', 'HEAD'], { gitDir })
+        ).replace(/^refs\/heads\//, '');
     const headCommit = await this.tryRevParse(
       gitDir,
       `refs/heads/${defaultBranch}`,
@@ -183,11 +216,55 @@ export class GitRepositoryStore implements RepositoryStore {
   async resolveRef(owner: string, name: string, ref: string): Promise<string> {
     assertRefName(ref);
     const gitDir = await this.existingRepository(owner, name);
-    const sha = await this.tryRevParse(gitDir, ref);
+    const sha = await this.tryRevParse(
+      gitDir,
+      await this.qualifyRef(gitDir, owner, name, ref),
+    );
     if (!sha) {
       throw new NotFoundError(`No ref or commit ${ref} in ${owner}/${name}`);
     }
     return sha;
+  }
+
+  /**
+   * The one object a ref name means, never git's own guess (which prefers a
+   * tag over a branch of the same name): `refs/heads/X`, else `refs/tags/X`,
+   * else a full commit id. A short name that is both a branch and a tag is
+   * refused with the reason; a full `refs/heads/X` or `refs/tags/X` is
+   * always unambiguous.
+   */
+  private async qualifyRef(
+    gitDir: string,
+    owner: string,
+    name: string,
+    ref: string,
+  ): Promise<string> {
+    if (
+      ref === 'HEAD' ||
+      ref.startsWith('refs/heads/') ||
+      ref.startsWith('refs/tags/')
+    ) {
+      return ref;
+    }
+    const branch = `refs/heads/${ref}`;
+    const tag = `refs/tags/${ref}`;
+    const found = (
+      await runGitText(['for-each-ref', '--format=%(refname)', branch, tag], {
+        gitDir,
+      })
+    )
+      .split('\n')
+      .filter(line => line === branch || line === tag);
+    if (found.length === 2) {
+      throw new ConflictError(
+        `Ref ${ref} of ${owner}/${name} is ambiguous: it names both a branch and a tag; use ${branch} or ${tag}`,
+      );
+    }
+    if (found.length === 1) return found[0];
+    if (isFullSha(ref)) return ref;
+    throw new NotFoundError(
+      `No branch, tag or commit ${ref} in ${owner}/${name} (commits are named by their full 40-character id)`,
+    );
   }
 
   async listRefs(owner: string, name: string): Promise<Record<string, string>> {
@@ -207,7 +284,7 @@ export class GitRepositoryStore implements RepositoryStore {
       const names = new Set<string>();
       for (const ref of Object.keys(await this.listRefs(owner, name))) {
         const short = ref.replace(/^refs\/(heads|tags)\//, '');
-        if (short !== ref) names.add(short);
+        if (short !== ref) names.add(short).add(ref);
       }
       for (let k = segments.length; k > 1; k--) {
         const candidate = segments.slice(0, k).join('/');
@@ -239,10 +316,10 @@ export class GitRepositoryStore implements RepositoryStore {
     const commit = await this.resolveRef(owner, name, ref);
     const gitDir = this.repositoryPath(owner, name);
     const out = await runGit(
-      ['ls-tree', '-z', '--full-tree', commit, '--', normalized],
+      ['ls-tree', '-z', '--long', '--full-tree', commit, '--', normalized],
       { gitDir },
     );
-    const entry = parseLsTree(out, false).find(e => e.path === normalized);
+    const entry = parseLsTree(out, true).find(e => e.path === normalized);
     const where = `${normalized} at ${ref} in ${owner}/${name}`;
     if (!entry) {
       throw new NotFoundError(`No file ${where}`);
@@ -258,8 +335,88 @@ export class GitRepositoryStore implements RepositoryStore {
     if (entry.mode === MODE_GITLINK || entry.objectType !== 'blob') {
       throw new NotFoundError(`${where} is a submodule, not a file`);
     }
-    const content = await runGit(['cat-file', 'blob', entry.sha], { gitDir });
+    this.assertBlobSize(entry.size ?? 0, where);
+    const content = await this.#reads.run(() =>
+      runGit(['cat-file', 'blob', entry.sha], { gitDir }),
+    );
     return { path: normalized, content, sha: entry.sha, commit };
+  }
+
+  async openFile(
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string,
+  ): Promise<RepositoryBlob> {
+    const normalized = normalizeRepoPath(filePath);
+    if (!normalized) {
+      throw new InputError('A file path is required');
+    }
+    const commit = await this.resolveRef(owner, name, ref);
+    const gitDir = this.repositoryPath(owner, name);
+    const out = await runGit(
+      ['ls-tree', '-z', '--long', '--full-tree', commit, '--', normalized],
+      { gitDir },
+    );
+    const entry = parseLsTree(out, true).find(e => e.path === normalized);
+    const where = `${normalized} at ${ref} in ${owner}/${name}`;
+    if (!entry) {
+      throw new NotFoundError(`No file ${where}`);
+    }
+    if (entry.objectType === 'tree') {
+      throw new InputError(`${where} is a folder, not a file`);
+    }
+    if (entry.mode === MODE_SYMLINK) {
+      throw new NotAllowedError(
+        `${where} is a symbolic link; links are never followed`,
+      );
+    }
+    if (entry.mode === MODE_GITLINK || entry.objectType !== 'blob') {
+      throw new NotFoundError(`${where} is a submodule, not a file`);
+    }
+    const size = entry.size ?? 0;
+    this.assertBlobSize(size, where);
+    return {
+      path: normalized,
+      sha: entry.sha,
+      commit,
+      size,
+      stream: () => this.streamBlob(gitDir, entry.sha),
+    };
+  }
+
+  /** Refuses a file larger than `maxBlobBytes`, before any of it is read. */
+  private assertBlobSize(size: number, where: string) {
+    if (size > this.maxBlobBytes) {
+      throw new NotAllowedError(
+        `${where} is ${size} bytes, more than the ${this.maxBlobBytes} bytes served (githost.limits.maxBlobBytes)`,
+      );
+    }
+  }
+
+  /**
+   * The blob's content as a stream from `git cat-file`: never held whole in
+   * memory. It takes one of the concurrent read slots until it ends.
+   */
+  private streamBlob(gitDir: string, sha: string): Readable {
+    const reads = this.#reads;
+    return Readable.from(
+      (async function* read() {
+        const release = await reads.acquire();
+        const child = spawn(
+          'git',
+          [`--git-dir=${gitDir}`, 'cat-file', 'blob', sha],
+          { env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+        try {
+          for await (const chunk of child.stdout) yield chunk as Buffer;
+        } finally {
+          child.kill('SIGKILL');
+          release();
+        }
+      })(),
+      { objectMode: false },
+    );
   }
 
   async readBlob(owner: string, name: string, sha: string): Promise<Buffer> {
@@ -268,7 +425,13 @@ export class GitRepositoryStore implements RepositoryStore {
     }
     const gitDir = await this.existingRepository(owner, name);
     try {
-      return await runGit(['cat-file', 'blob', sha], { gitDir });
+      const size = Number(
+        await runGitText(['cat-file', '-s', sha], { gitDir }),
+      );
+      this.assertBlobSize(size, `Blob ${sha} in ${owner}/${name}`);
+      return await this.#reads.run(() =>
+        runGit(['cat-file', 'blob', sha], { gitDir }),
+      );
     } catch (error) {
       if (error instanceof GitCommandError) {
         throw new NotFoundError(`No blob ${sha} in ${owner}/${name}`);

@@ -6,7 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { EventParams, eventsServiceRef } from '@backstage/plugin-events-node';
-import { GithostSettings, readGithostSettings } from '../config';
+import {
+  DEFAULT_GITHOST_LIMITS,
+  GithostSettings,
+  readGithostSettings,
+} from '../config';
 import { GithostUrls } from '../urls';
 import { GitRepositoryStore } from './GitRepositoryStore';
 import { ZERO_SHA } from './names';
@@ -32,6 +36,12 @@ export interface PublishPushEventsOptions {
    * the commits no other ref already had, as GitHub does.
    */
   refsBefore?: Record<string, string>;
+  /**
+   * The `x-github-delivery` id of each update's event (same order). An event
+   * published again after a crash keeps its id, so consumers that remember
+   * deliveries handle it once. A new id per event when absent.
+   */
+  deliveryIds?: string[];
 }
 
 /**
@@ -50,19 +60,19 @@ export async function publishPushEvents(options: {
   updates: RefUpdate[];
   pusher: { name: string; email?: string };
   refsBefore?: Record<string, string>;
+  deliveryIds?: string[];
 }): Promise<GithubPushEventPayload[]> {
   const { store, urls, events, owner, name, updates, pusher } = options;
   if (updates.length === 0) return [];
   const { defaultBranch } = await store.describe(owner, name);
   const payloads: GithubPushEventPayload[] = [];
-  for (const update of updates) {
+  for (const [index, update] of updates.entries()) {
     const deleted = update.after === ZERO_SHA;
     const created = update.before === ZERO_SHA;
     let commits: CommitInfo[] = [];
     let headCommit: CommitInfo | undefined;
     let forced = false;
     if (!deleted) {
-      headCommit = await store.readCommit(owner, name, update.after);
       // Tags carry no commit list in GitHub's push events.
       if (update.ref.startsWith('refs/heads/')) {
         const otherRefs = Object.entries(options.refsBefore ?? {})
@@ -74,15 +84,18 @@ export async function publishPushEvents(options: {
             otherRefs,
           })
         ).commits;
+        // The newest pushed commit is usually the head: read it once.
+        headCommit = commits.find(c => c.id === update.after);
         if (!created) {
           forced = !(await store.isAncestor(
             owner,
             name,
             update.before,
-            headCommit.id,
+            update.after,
           ));
         }
       }
+      headCommit ??= await store.readCommit(owner, name, update.after);
     }
     const payload = buildPushEventPayload({
       owner,
@@ -98,7 +111,7 @@ export async function publishPushEvents(options: {
     await events.publish({
       topic: GITHUB_PUSH_TOPIC,
       eventPayload: payload,
-      metadata: createPushEventMetadata(),
+      metadata: createPushEventMetadata(options.deliveryIds?.[index]),
     });
     payloads.push(payload);
   }
@@ -115,6 +128,8 @@ export interface GithostService {
   readonly settings: GithostSettings;
   readonly store: RepositoryStore;
   readonly urls: GithostUrls;
+  /** Where push events go (the plugin's events service). */
+  readonly events: PushEventSink;
   /** Publishes a `github.push` event per update (see {@link publishPushEvents}). */
   publishPushEvents(
     owner: string,
@@ -133,7 +148,7 @@ export class DefaultGithostService implements GithostService {
   readonly settings: GithostSettings;
   readonly store: RepositoryStore;
   readonly urls: GithostUrls;
-  readonly #events: PushEventSink;
+  readonly events: PushEventSink;
   readonly #logger?: LoggerService;
 
   static fromConfig(
@@ -143,23 +158,37 @@ export class DefaultGithostService implements GithostService {
     const settings = readGithostSettings(config);
     return new DefaultGithostService({
       settings,
-      store: new GitRepositoryStore({ root: settings.root }),
+      store: new GitRepositoryStore({
+        root: settings.root,
+        maxBlobBytes: settings.limits.maxBlobBytes,
+        maxConcurrentReads: settings.limits.maxConcurrentReads,
+      }),
       urls: new GithostUrls(settings.baseUrl),
       ...options,
     });
   }
 
   constructor(options: {
-    settings: GithostSettings;
+    /** The settings; those left out get their defaults. */
+    settings: Pick<GithostSettings, 'root' | 'allowAnonymousPush' | 'baseUrl'> &
+      Partial<GithostSettings>;
     store: RepositoryStore;
     urls: GithostUrls;
     events: PushEventSink;
     logger?: LoggerService;
   }) {
-    this.settings = options.settings;
+    this.settings = {
+      allowedOrigins: [new URL(options.settings.baseUrl).origin],
+      limits: DEFAULT_GITHOST_LIMITS,
+      branchProtection: {
+        rule: { defaultBranch: true, branches: [] },
+        repositories: {},
+      },
+      ...options.settings,
+    };
     this.store = options.store;
     this.urls = options.urls;
-    this.#events = options.events;
+    this.events = options.events;
     this.#logger = options.logger;
   }
 
@@ -172,7 +201,7 @@ export class DefaultGithostService implements GithostService {
     const payloads = await publishPushEvents({
       store: this.store,
       urls: this.urls,
-      events: this.#events,
+      events: this.events,
       owner,
       name,
       updates,

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The interface of the repository store: bare git repositories under one
  * root folder, addressed as owner/name.
@@ -28,6 +30,20 @@ export interface RepositoryFile {
   sha: string;
   /** The commit the ref resolved to. */
   commit: string;
+}
+
+/**
+ * A file opened for streaming: its size is known (and checked against the
+ * store's limit) before any content is read. @public
+ */
+export interface RepositoryBlob {
+  path: string;
+  sha: string;
+  commit: string;
+  /** Size in bytes. */
+  size: number;
+  /** The content, read from git as it is consumed. */
+  stream(): Readable;
 }
 
 /** One entry of a tree listing. @public */
@@ -124,7 +140,11 @@ export interface RepositoryStore {
   /** Default branch and head commit of a repository. */
   describe(owner: string, name: string): Promise<RepositoryDetails>;
 
-  /** The commit a branch, tag or commit name resolves to. */
+  /**
+   * The commit a ref resolves to: `refs/heads/X`, else `refs/tags/X`, else a
+   * full commit id. A short name that is both a branch and a tag is refused
+   * (ConflictError) with the reason.
+   */
   resolveRef(owner: string, name: string, ref: string): Promise<string>;
 
   /**
@@ -154,6 +174,17 @@ export interface RepositoryStore {
     ref: string,
     path: string,
   ): Promise<RepositoryFile>;
+
+  /**
+   * {@link RepositoryStore.readFile} as a stream: the size is checked first
+   * and the content is never held whole in memory.
+   */
+  openFile(
+    owner: string,
+    name: string,
+    ref: string,
+    path: string,
+  ): Promise<RepositoryBlob>;
 
   /** Reads a blob by object name (from {@link RepositoryStore.listTree}). */
   readBlob(owner: string, name: string, sha: string): Promise<Buffer>;

@@ -11,25 +11,55 @@ export const GIT_MAX_BUFFER = 64 * 1024 * 1024;
  * inherited: an inherited GIT_DIR, GIT_INDEX_FILE or GIT_CONFIG_* would
  * redirect what git touches, and the backend's own secrets (database
  * passwords, tokens) have no business in a git child process or its hooks.
+ *
+ * @public
  */
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    // git reads ~/.gitconfig (e.g. safe.directory); keep HOME but no other
-    // user environment.
-    ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
+    // No user or machine git config reaches the server side: a
+    // ~/.gitconfig or /etc/gitconfig could set hooks paths, aliases,
+    // credential helpers or `core.fsmonitor` commands that git would run
+    // for every request. HOME points at a folder that does not exist, so
+    // nothing else under the user's home is read either.
+    HOME: '/nonexistent/githost-home',
+    XDG_CONFIG_HOME: '/nonexistent/githost-home/.config',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
     ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     // Messages we parse or show must not be translated.
     LC_ALL: 'C',
     GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
     // Paths we pass are file names, never pathspec magic like ':(glob)'.
     GIT_LITERAL_PATHSPECS: '1',
   };
   return { ...env, ...extra };
 }
 
-/** Options of {@link runGit}. */
+/**
+ * Environment entries that set git config for one process only
+ * (`GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`), e.g. the
+ * limits of one push; nothing is written to the repository's config.
+ *
+ * @public
+ */
+export function gitConfigEnv(
+  entries: Record<string, string>,
+): Record<string, string> {
+  const keys = Object.keys(entries);
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(keys.length) };
+  keys.forEach((key, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = entries[key];
+  });
+  return env;
+}
+
+/**
+ * Options of {@link runGit}.
+ *
+ * @public
+ */
 export interface RunGitOptions {
   /** The repository (a bare repository's folder), passed as --git-dir. */
   gitDir?: string;
@@ -40,7 +70,11 @@ export interface RunGitOptions {
   timeoutMs?: number;
 }
 
-/** A git process that exited with a non-zero code. */
+/**
+ * A git process that exited with a non-zero code.
+ *
+ * @public
+ */
 export class GitCommandError extends Error {
   readonly exitCode: number | string | undefined;
   readonly stderr: string;
@@ -63,6 +97,8 @@ export class GitCommandError extends Error {
 /**
  * Runs git with an argument array (never a shell), a clean environment and a
  * time limit, and returns its standard output.
+ *
+ * @public
  */
 export function runGit(
   args: string[],
@@ -105,7 +141,11 @@ export function runGit(
   });
 }
 
-/** {@link runGit}, output as trimmed UTF-8 text. */
+/**
+ * {@link runGit}, output as trimmed UTF-8 text.
+ *
+ * @public
+ */
 export async function runGitText(
   args: string[],
   options: RunGitOptions = {},

@@ -41,7 +41,7 @@ export function assertRepositoryName(owner: unknown, name: unknown): void {
 /**
  * Throws an InputError unless `ref` is a plausible branch, tag or commit
  * name. Refs are passed to git as arguments, so a leading '-' (an option)
- * and revision syntax ('..', '@{', '^', ':' ...) are refused here.
+ * and revision syntax (`..`, `@{`, `^`, `:` ...) are refused here.
  *
  * @public
  */

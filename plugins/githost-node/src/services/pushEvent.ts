@@ -26,16 +26,17 @@ export const PUSH_EVENT_METADATA = {
  * webhook delivery (which the events backend passes on as metadata):
  * `x-github-event: push` and a new `x-github-delivery` GUID per event, so
  * that subscribers can recognise an event they have already handled the same
- * way for the local hosting and for GitHub.
+ * way for the local hosting and for GitHub. An event published again (after
+ * a crash) passes the id it was recorded with.
  *
  * @public
  */
-export function createPushEventMetadata(): {
+export function createPushEventMetadata(deliveryId: string = randomUUID()): {
   'x-github-event': 'push';
   'x-gitops-source': 'githost';
   'x-github-delivery': string;
 } {
-  return { ...PUSH_EVENT_METADATA, 'x-github-delivery': randomUUID() };
+  return { ...PUSH_EVENT_METADATA, 'x-github-delivery': deliveryId };
 }
 
 /** GitHub sends at most 20 commits in a push event; so do we. @public */
