@@ -8,6 +8,20 @@ export interface Config {
        * the catalog's own thread.
        */
       analysisWorkers?: number;
+
+      /**
+       * How long the analysis of one component may run on a worker, as
+       * `5s` or `1m` (from 1s to 1h). An analysis takes milliseconds; one
+       * that runs longer (a descriptor that sends the parser into a loop)
+       * has its worker terminated and replaced, and becomes a processing
+       * error on that component only: `gitops: <catalog-info file>:
+       * analysis took longer than 5s`. A worker that crashes gives `the
+       * analysis worker crashed` the same way. Nothing is retried on the
+       * catalog's thread; the catalog's next refresh tries again. Without
+       * workers (`analysisWorkers: 0`) there is no timeout.
+       * @defaultValue 5s
+       */
+      analysisTimeout?: string;
     };
   };
 }

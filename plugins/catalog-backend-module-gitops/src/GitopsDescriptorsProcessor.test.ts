@@ -4,7 +4,9 @@ import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
+import { Duration } from '@gitops/descriptors-common';
 import { GitopsDescriptorsProcessor } from './GitopsDescriptorsProcessor';
+import { WorkerPoolAnalyzer } from './analysisPool';
 
 const exampleApp = path.resolve(__dirname, '../../../examples/example-app');
 
@@ -34,11 +36,14 @@ function brokenCopy(files: Record<string, string | null>): string {
   return dir;
 }
 
-async function process(entity: Entity, dir: string) {
-  const processor = new GitopsDescriptorsProcessor({
+async function process(
+  entity: Entity,
+  dir: string,
+  processor = new GitopsDescriptorsProcessor({
     reader: mockServices.urlReader.mock(),
     logger: mockServices.logger.mock(),
-  });
+  }),
+) {
   const emitted: CatalogProcessorResult[] = [];
   const result = await processor.preProcessEntity(
     entity,
@@ -270,4 +275,42 @@ describe('GitopsDescriptorsProcessor', () => {
     expect(errors).toHaveLength(21);
     expect(errors[20]).toBe('gitops: 40 more problem(s) not shown');
   });
+
+  it('turns a descriptor that hangs or crashes its worker into an error on that entity only', async () => {
+    const analyzer = new WorkerPoolAnalyzer({
+      size: 1,
+      logger: mockServices.logger.mock(),
+      timeout: Duration.seconds(1),
+      // Hangs on a component named "hangs", crashes on "crashes".
+      entry: path.join(__dirname, '__fixtures__/misbehavingAnalysisWorker.ts'),
+    });
+    const processor = new GitopsDescriptorsProcessor({
+      reader: mockServices.urlReader.mock(),
+      logger: mockServices.logger.mock(),
+      analyzer,
+    });
+    const info = path.join(exampleApp, 'catalog-info.yaml');
+    try {
+      const [hangs, crashes, app] = await Promise.all([
+        process(component('hangs'), exampleApp, processor),
+        process(component('crashes'), exampleApp, processor),
+        process(component('example-app'), exampleApp, processor),
+      ]);
+      expect(hangs.errors).toEqual([
+        `gitops: ${info}: analysis took longer than 1s`,
+      ]);
+      expect(hangs.result).toEqual(component('hangs'));
+      expect(crashes.errors).toEqual([
+        `gitops: ${info}: the analysis worker crashed`,
+      ]);
+      expect(crashes.result).toEqual(component('crashes'));
+      // Analysed on the fresh worker that replaced the crashed one.
+      expect(app.errors).toEqual([]);
+      expect(
+        app.result.metadata.annotations?.['gitops.io/build-template'],
+      ).toBe('javaBackend');
+    } finally {
+      await analyzer.close();
+    }
+  }, 60_000);
 });

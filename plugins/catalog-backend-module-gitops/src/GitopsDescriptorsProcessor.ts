@@ -11,7 +11,11 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { formatProblem } from '@gitops/descriptors-common';
 import { DescriptorAnalysis } from './analyze';
-import { DescriptorAnalyzer, inlineAnalyzer } from './analysisPool';
+import {
+  AnalysisWorkerError,
+  DescriptorAnalyzer,
+  inlineAnalyzer,
+} from './analysisPool';
 import { DescriptorFiles, readUrlLocation, UrlETags } from './readers';
 import { AnalysisOutput, DescriptorReadError } from './runAnalysis';
 
@@ -46,7 +50,12 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
     private readonly options: {
       reader: UrlReaderService;
       logger: LoggerService;
-      /** Where the analysis runs; on the calling thread by default. */
+      /**
+       * Where the analysis runs; on the calling thread by default. The
+       * module passes its worker pool here.
+       *
+       * @internal
+       */
       analyzer?: DescriptorAnalyzer;
     },
   ) {}
@@ -99,6 +108,9 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
         }
       }
     } catch (error) {
+      if (error instanceof AnalysisWorkerError) {
+        return this.analysisFailed(entity, location, error, emit);
+      }
       // Reading failed; a failing analysis is a bug, and propagates.
       if (location.type === 'file' && !(error instanceof DescriptorReadError))
         throw error;
@@ -116,11 +128,18 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
       );
       return entity;
     }
-    output ??= await analyzer.run({
-      component: entity,
-      cachedKey: cached?.key,
-      files: files!,
-    });
+    if (!output) {
+      try {
+        output = await analyzer.run({
+          component: entity,
+          cachedKey: cached?.key,
+          files: files!,
+        });
+      } catch (error) {
+        if (!(error instanceof AnalysisWorkerError)) throw error;
+        return this.analysisFailed(entity, location, error, emit);
+      }
+    }
 
     const analysis = output.analysis ?? cached!.analysis;
     if (output.analysis || etags) {
@@ -168,5 +187,28 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
         },
       },
     };
+  }
+
+  /**
+   * An analysis that hung or crashed its worker: an error on this entity
+   * (which keeps its last good data), and nothing cached, so the next
+   * refresh tries again.
+   */
+  private analysisFailed(
+    entity: Entity,
+    location: LocationSpec,
+    error: AnalysisWorkerError,
+    emit: CatalogProcessorEmit,
+  ): Entity {
+    this.options.logger.warn(
+      `gitops: the analysis of the descriptors beside ${location.target} failed: ${error.message}`,
+    );
+    emit(
+      processingResult.generalError(
+        location,
+        `gitops: ${location.target}: ${error.message}`,
+      ),
+    );
+    return entity;
   }
 }

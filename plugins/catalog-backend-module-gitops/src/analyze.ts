@@ -15,6 +15,7 @@ import {
   GITOPS_ANNOTATIONS,
   infrastructureResource,
   parseDescriptorSet,
+  sortedStrings,
   sortProblems,
 } from '@gitops/descriptors-common';
 import { validateDescriptors } from '@gitops/descriptors-node';
@@ -57,10 +58,11 @@ export function analyzeDescriptors(
   }
 
   const annotations: Record<string, string> = {};
-  const present = (Object.keys(sources.descriptors) as DescriptorKind[])
-    .filter(kind => kind !== 'catalog')
-    .map(kind => DESCRIPTOR_FILES[kind])
-    .sort();
+  const present = sortedStrings(
+    (Object.keys(sources.descriptors) as DescriptorKind[])
+      .filter(kind => kind !== 'catalog')
+      .map(kind => DESCRIPTOR_FILES[kind]),
+  );
   if (present.length)
     annotations[GITOPS_ANNOTATIONS.descriptors] = present.join(',');
 
@@ -76,9 +78,8 @@ export function analyzeDescriptors(
         c.tugboat.backends.map(b => b.backend),
       ),
     );
-    annotations[GITOPS_ANNOTATIONS.deployBackends] = [...backends]
-      .sort()
-      .join(',');
+    annotations[GITOPS_ANNOTATIONS.deployBackends] =
+      sortedStrings(backends).join(',');
     annotations[GITOPS_ANNOTATIONS.automatedCanary] = String(
       deployment.components.some(c => c.tugboat.automatedCanary !== undefined),
     );

@@ -9,7 +9,11 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { createTestDatabases } from '@gitops/test-utils';
-import { analysisWorkersFromConfig, catalogModuleGitops } from './module';
+import {
+  analysisTimeoutFromConfig,
+  analysisWorkersFromConfig,
+  catalogModuleGitops,
+} from './module';
 import { defaultWorkerCount } from './analysisPool';
 
 const examples = path.resolve(__dirname, '../../../examples');
@@ -154,5 +158,35 @@ describe('catalogModuleGitops configuration', () => {
     expect(workers({ analysisWorkers: 0 })).toBe(0);
     expect(workers({ analysisWorkers: 64 })).toBe(64);
     expect(workers()).toBe(defaultWorkerCount());
+  });
+
+  const timeout = (analysisTimeout?: unknown) =>
+    analysisTimeoutFromConfig(
+      mockServices.rootConfig({
+        data:
+          analysisTimeout === undefined
+            ? {}
+            : { catalog: { gitops: { analysisTimeout } } },
+      }),
+    );
+
+  it.each(['0s', '5', '1.5s', '2h', 'soon'])(
+    'refuses catalog.gitops.analysisTimeout: %p, which stops the backend',
+    analysisTimeout => {
+      expect(() => timeout(analysisTimeout)).toThrow(
+        `catalog.gitops.analysisTimeout must be a duration from 1s to 1h, such as 5s or 1m, got "${analysisTimeout}"`,
+      );
+    },
+  );
+
+  it('refuses a timeout that is not a string, naming the key', () => {
+    expect(() => timeout(5)).toThrow(/catalog\.gitops\.analysisTimeout/);
+  });
+
+  it('takes a timeout from 1s to 1h, and has a default of 5s', () => {
+    expect(timeout('1s').seconds).toBe(1);
+    expect(timeout('1h').seconds).toBe(3600);
+    expect(timeout('90s').seconds).toBe(90);
+    expect(timeout().seconds).toBe(5);
   });
 });

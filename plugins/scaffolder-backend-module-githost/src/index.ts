@@ -1,6 +1,6 @@
 /**
  * The scaffolder action publish:githost: publishes a new repository to the
- * local git hosting (@gitops/plugin-githost-backend).
+ * local git hosting (`@gitops/plugin-githost-backend`).
  *
  * @packageDocumentation
  */

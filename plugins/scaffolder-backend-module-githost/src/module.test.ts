@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   TemplateAction,
@@ -16,7 +24,7 @@ describe('scaffolderModuleGithost', () => {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('registers publish:githost, publishing into githost.root', async () => {
+  it('registers publish:githost, publishing into githost.root for the platform group', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'githost-module-'));
     dirs.push(tmp);
     const root = path.join(tmp, 'git');
@@ -37,7 +45,27 @@ describe('scaffolderModuleGithost', () => {
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
             githost: { root },
+            gitops: {
+              permissions: { platformGroup: 'group:default/platform' },
+            },
           },
+        }),
+        // jane is in the platform group; anyone else only owns themselves.
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials: any) {
+              const ref: string = credentials.principal.userEntityRef;
+              return {
+                userEntityRef: ref,
+                ownershipEntityRefs:
+                  ref === 'user:default/jane'
+                    ? [ref, 'group:default/platform']
+                    : [ref],
+              };
+            },
+          }),
         }),
       ],
     });
@@ -49,10 +77,18 @@ describe('scaffolderModuleGithost', () => {
       path.join(workspacePath, 'catalog-info.yaml'),
       'kind: Component\n',
     );
-    const ctx = createMockActionContext({
-      input: { repoUrl: 'localhost:7007?owner=team-a&repo=svc' },
-      workspacePath,
+    const context = (user: string) => ({
+      ...createMockActionContext({
+        input: { repoUrl: 'localhost:7007?owner=team-a&repo=svc' },
+        workspacePath,
+      }),
+      getInitiatorCredentials: async () => mockCredentials.user(user),
     });
+    // Not a member of team-a, nor of the platform group.
+    await expect(
+      actions[0].handler(context('user:default/nobody')),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    const ctx = context('user:default/jane');
     await actions[0].handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith(
       'remoteUrl',

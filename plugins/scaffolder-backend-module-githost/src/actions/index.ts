@@ -1,1 +1,2 @@
 export { createPublishGithostAction, parseGithostRepoUrl } from './publish';
+export type { PublishGithostActionOptions } from './publish';

@@ -4,6 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import yaml from 'yaml';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import {
@@ -49,7 +55,31 @@ function workspace(): string {
   return dir;
 }
 
-function setup() {
+/** The users of the tests, and the groups the sign-in resolver gave them. */
+const GROUPS: Record<string, string[]> = {
+  // A member of the teams the examples publish under.
+  'user:default/jane': ['group:default/team-a', 'group:default/team-b'],
+  // Signed in, a member of no group: owns nothing.
+  'user:default/nobody': [],
+  // A member of the platform group only.
+  'user:default/pat': ['group:default/platform'],
+};
+
+/** userInfo as the sign-in resolver fills it: the user and their groups. */
+const userInfo: UserInfoService = {
+  async getUserInfo(credentials: BackstageCredentials) {
+    const { userEntityRef } = (
+      credentials as BackstageCredentials<BackstageUserPrincipal>
+    ).principal;
+    return {
+      userEntityRef,
+      ownershipEntityRefs: [userEntityRef, ...(GROUPS[userEntityRef] ?? [])],
+    };
+  },
+};
+
+/** The action on a fresh store; `null`: no platform group configured. */
+function setup(platformGroup: string | null = 'group:default/platform') {
   const root = path.join(tempDir(), 'git');
   const store = new GitRepositoryStore({ root });
   const published: { topic: string; eventPayload: unknown }[] = [];
@@ -67,7 +97,12 @@ function setup() {
     root,
     store,
     published,
-    action: createPublishGithostAction({ githost }),
+    action: createPublishGithostAction({
+      githost,
+      auth: mockServices.auth(),
+      userInfo,
+      platformGroup: platformGroup ?? undefined,
+    }),
   };
 }
 
@@ -75,14 +110,23 @@ async function run(
   action: ReturnType<typeof createPublishGithostAction>,
   input: JsonObject,
   workspacePath: string,
-  extra: { isDryRun?: boolean } = {},
+  {
+    user = 'user:default/jane',
+    credentials = mockCredentials.user(user),
+    ...extra
+  }: {
+    isDryRun?: boolean;
+    user?: string;
+    credentials?: BackstageCredentials;
+  } = {},
 ) {
   const ctx = {
     ...createMockActionContext({
       input,
       workspacePath,
-      user: { ref: 'user:default/jane' },
+      user: { ref: user },
     }),
+    getInitiatorCredentials: async () => credentials,
     ...extra,
   };
   await action.handler(ctx as any);
@@ -244,18 +288,142 @@ describe('publish:githost', () => {
     expect(fs.existsSync(root)).toBe(false);
   });
 
-  it('rejects a bad branch and a sourcePath outside the workspace', async () => {
+  it('rejects a bad branch and a missing sourcePath, in a dry run too', async () => {
     const { action, root } = setup();
     const repoUrl = 'localhost:7007?owner=team-a&repo=svc';
+    for (const isDryRun of [false, true]) {
+      await expect(
+        run(action, { repoUrl, defaultBranch: '--force' }, workspace(), {
+          isDryRun,
+        }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      await expect(
+        run(action, { repoUrl, sourcePath: 'missing' }, workspace(), {
+          isDryRun,
+        }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+    }
+    expect(fs.existsSync(root)).toBe(false);
+  });
+
+  // A dry run is how the template editor tries steps: it must not become a
+  // way to read outside the workspace that a real run refuses.
+  it.each([
+    ['a parent folder', '../..'],
+    ['an absolute path', '/etc'],
+    ['a symlink out of the workspace', 'escape'],
+  ])(
+    'refuses a sourcePath that leaves the workspace (%s), in a dry run as in a real run',
+    async (_, sourcePath) => {
+      const { action, root } = setup();
+      const repoUrl = 'localhost:7007?owner=team-a&repo=svc';
+      for (const isDryRun of [false, true]) {
+        const ws = workspace();
+        fs.symlinkSync(tempDir(), path.join(ws, 'escape'));
+        await expect(
+          run(action, { repoUrl, sourcePath }, ws, { isDryRun }),
+        ).rejects.toMatchObject({
+          name: 'NotAllowedError',
+          message: expect.stringMatching(/outside its parent/),
+        });
+      }
+      expect(fs.existsSync(root)).toBe(false);
+    },
+  );
+});
+
+describe('publish:githost owners', () => {
+  const repoUrl = (owner: string) => `localhost:7007?owner=${owner}&repo=svc`;
+
+  it('publishes under a group the user is a member of', async () => {
+    const { action, store } = setup();
+    await run(action, { repoUrl: repoUrl('team-b') }, workspace());
+    expect(await store.exists('team-b', 'svc')).toBe(true);
+  });
+
+  it('publishes under the user themselves', async () => {
+    const { action, store } = setup();
+    await run(action, { repoUrl: repoUrl('nobody') }, workspace(), {
+      user: 'user:default/nobody',
+    });
+    expect(await store.exists('nobody', 'svc')).toBe(true);
+  });
+
+  it('refuses a user who owns nothing, naming the owner and their groups, in a dry run too', async () => {
+    const { action, root, published } = setup();
+    for (const isDryRun of [false, true]) {
+      await expect(
+        run(action, { repoUrl: repoUrl('team-a') }, workspace(), {
+          user: 'user:default/nobody',
+          isDryRun,
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'user:default/nobody may not create a repository under team-a: it stands for group:default/team-a (or user:default/team-a), and they are a member of no group (members of group:default/platform may publish under any owner)',
+      });
+    }
+    expect(fs.existsSync(root)).toBe(false);
+    expect(published).toEqual([]);
+  });
+
+  it("refuses a team the user is not in, listing the user's groups", async () => {
+    const { action, root } = setup();
+    for (const isDryRun of [false, true]) {
+      await expect(
+        run(action, { repoUrl: repoUrl('team-web') }, workspace(), {
+          isDryRun,
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'under team-web: it stands for group:default/team-web (or user:default/team-web), and their groups are group:default/team-a, group:default/team-b',
+        ),
+      });
+    }
+    expect(fs.existsSync(root)).toBe(false);
+  });
+
+  it.each(['group:default/platform', 'platform'])(
+    'publishes under any owner for a member of the platform group (configured as %p)',
+    async platformGroup => {
+      const { action, store } = setup(platformGroup);
+      await run(action, { repoUrl: repoUrl('team-web') }, workspace(), {
+        user: 'user:default/pat',
+      });
+      expect(await store.exists('team-web', 'svc')).toBe(true);
+    },
+  );
+
+  it('makes no one a platform member when no platform group is configured', async () => {
+    const { action, root } = setup(null);
     await expect(
-      run(action, { repoUrl, defaultBranch: '--force' }, workspace()),
-    ).rejects.toMatchObject({ name: 'InputError' });
+      run(action, { repoUrl: repoUrl('team-web') }, workspace(), {
+        user: 'user:default/pat',
+        isDryRun: true,
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'their groups are group:default/platform (no platform group is configured: gitops.permissions.platformGroup)',
+      ),
+    });
+    expect(fs.existsSync(root)).toBe(false);
+  });
+
+  it.each([
+    ['a service', mockCredentials.service('plugin:catalog')],
+    ['no one signed in', mockCredentials.none()],
+  ])('refuses a task started by %s', async (_, credentials) => {
+    const { action, root } = setup();
     await expect(
-      run(action, { repoUrl, sourcePath: '../..' }, workspace()),
-    ).rejects.toThrow(/outside/);
-    await expect(
-      run(action, { repoUrl, sourcePath: 'missing' }, workspace()),
-    ).rejects.toMatchObject({ name: 'InputError' });
+      run(action, { repoUrl: repoUrl('team-a') }, workspace(), {
+        credentials,
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/for signed-in users only/),
+    });
     expect(fs.existsSync(root)).toBe(false);
   });
 });

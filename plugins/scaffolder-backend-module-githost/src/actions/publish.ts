@@ -1,6 +1,11 @@
 import fs from 'node:fs/promises';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  AuthService,
+  BackstageCredentials,
+  resolveSafeChildPath,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GithostService,
@@ -8,6 +13,7 @@ import {
   assertRefName,
   assertRepositoryName,
 } from '@gitops/plugin-githost-node';
+import { mayPublishUnder } from './owners';
 import { examples } from './publish.examples';
 
 const DEFAULT_AUTHOR = { name: 'Scaffolder', email: 'scaffolder@backstage.io' };
@@ -53,18 +59,57 @@ export function parseGithostRepoUrl(
 }
 
 /**
- * `publish:githost`: creates a repository on the local git hosting and
- * commits the workspace into it (the local analogue of `publish:github`).
- * A `github.push` event is published for the first commit, exactly as a
- * push over HTTP would.
+ * Options of {@link createPublishGithostAction}.
  *
  * @public
  */
-export function createPublishGithostAction(options: {
+export interface PublishGithostActionOptions {
+  /** The local git hosting to publish to. */
   githost: GithostService;
-}) {
-  const { githost } = options;
+  /** Tells a user principal from a service. */
+  auth: AuthService;
+  /** The groups of the user who runs the template. */
+  userInfo: UserInfoService;
+  /**
+   * Members of this group may publish under any owner
+   * (`gitops.permissions.platformGroup`: `group:default/platform`, or a
+   * group name of the default namespace). None when unset.
+   */
+  platformGroup?: string;
+}
+
+/**
+ * `publish:githost`: creates a repository on the local git hosting and
+ * commits the workspace into it (the local analogue of `publish:github`).
+ * A `github.push` event is published for the first commit, exactly as a
+ * push over HTTP would. Only under an owner that is one of the user's
+ * groups (or the user), or for members of the platform group; in a dry run
+ * too.
+ *
+ * @public
+ */
+export function createPublishGithostAction(
+  options: PublishGithostActionOptions,
+) {
+  const { githost, auth, userInfo, platformGroup } = options;
   const { store, urls } = githost;
+
+  /** Refuses an owner the user who runs the template does not belong to. */
+  async function assertMayPublishUnder(
+    owner: string,
+    credentials: BackstageCredentials,
+  ) {
+    if (!auth.isPrincipal(credentials, 'user')) {
+      throw new NotAllowedError(
+        `publish:githost creates repositories for signed-in users only; ${describePrincipal(
+          credentials,
+        )}`,
+      );
+    }
+    const publisher = await userInfo.getUserInfo(credentials);
+    const decision = mayPublishUnder(owner, publisher, platformGroup);
+    if (!decision.allowed) throw new NotAllowedError(decision.reason);
+  }
 
   return createTemplateAction({
     id: 'publish:githost',
@@ -138,8 +183,10 @@ export function createPublishGithostAction(options: {
         gitAuthorEmail = DEFAULT_AUTHOR.email,
       } = ctx.input;
 
-      // Everything is validated before anything is created.
+      // Everything is validated before anything is created, in a dry run
+      // exactly as in a real one.
       const { owner, name } = parseGithostRepoUrl(repoUrl, urls.host);
+      await assertMayPublishUnder(owner, await ctx.getInitiatorCredentials());
       assertRefName(defaultBranch);
       const sourceDir = resolveSafeChildPath(
         ctx.workspacePath,
@@ -219,6 +266,14 @@ export function createPublishGithostAction(options: {
       ctx.output('commitHash', update.after);
     },
   });
+}
+
+/** Who started the task, when it is not a user, for the refusal. */
+function describePrincipal(credentials: BackstageCredentials): string {
+  const { type } = credentials.principal as { type?: string };
+  return type === 'service'
+    ? 'it was started by a service'
+    : 'it was started without a signed-in user';
 }
 
 /** `user:default/jane` → `jane`. */
