@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint, formatting, unit and integration tests (SQLite
-# and PostgreSQL), then the browser end-to-end tests in Debian's Chromium.
+# `npm test`: type-check, API reports, lint, formatting, unit and integration
+# tests (SQLite and PostgreSQL), then the browser end-to-end tests in Debian's
+# Chromium.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,6 +15,12 @@ source scripts/postgres-env.sh
 
 step "type-check"
 yarn tsc
+
+step "API reports"
+# Each package's API as checked in (report.api.md; cli-report.md for the
+# CLI), read from the declarations the type-check just wrote to dist-types/.
+# After a deliberate API change: npm run api-reports.
+yarn build:api-reports:only --ci
 
 step "lint"
 yarn backstage-cli repo lint

@@ -6,15 +6,26 @@ import {
 } from '@backstage/plugin-events-node';
 import { HumanDuration } from '@backstage/types';
 
-/** The topic the events backend's GitHub module publishes webhooks on. */
+/**
+ * The topic the events backend's GitHub module publishes webhooks on.
+ *
+ * @public
+ */
 export const GITHUB_WEBHOOK_TOPIC = 'github';
 
-/** The header GitHub sends with every delivery, as the events backend passes it on in `metadata`. */
+/**
+ * The header GitHub sends with every delivery, as the events backend passes
+ * it on in `metadata`.
+ *
+ * @public
+ */
 export const GITHUB_DELIVERY_HEADER = 'x-github-delivery';
 
 /**
  * How long a delivery id is remembered. GitHub lets a delivery be
  * redelivered for 3 days.
+ *
+ * @public
  */
 export const DEFAULT_DELIVERY_TTL: HumanDuration = { days: 3 };
 
@@ -38,11 +49,11 @@ export function readGithubDeliveryId(
 }
 
 /**
- * An {@link EventsService} that publishes each GitHub webhook delivery once:
- * an event on the `github` topic whose `x-github-delivery` was already
- * published within the TTL is dropped (the HTTP ingress still answers 202,
- * so GitHub sees the redelivery acknowledged). Everything else goes to the
- * wrapped service unchanged.
+ * An {@link @backstage/plugin-events-node#EventsService} that publishes
+ * each GitHub webhook delivery once: an event on the `github` topic whose
+ * `x-github-delivery` was already published within the TTL is dropped (the
+ * HTTP ingress still answers 202, so GitHub sees the redelivery
+ * acknowledged). Everything else goes to the wrapped service unchanged.
  *
  * Delivery ids are claimed in the cache before publishing, so backend
  * replicas sharing a cache store (Redis, Valkey, Memcache) skip each other's

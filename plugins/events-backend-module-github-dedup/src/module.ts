@@ -16,6 +16,8 @@ import { jsonBodyParser } from './jsonBodyParser';
  * signatures with: `events.modules.github.webhookSecret`, or the
  * `webhookSecret` of a GitHub App in `integrations.github`. Without one it
  * registers no `/api/events/http/github` route at all.
+ *
+ * @public
  */
 export function hasGithubWebhookSecret(config: Config): boolean {
   if (config.getOptionalString('events.modules.github.webhookSecret')) {

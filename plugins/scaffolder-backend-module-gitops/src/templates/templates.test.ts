@@ -15,6 +15,7 @@ import request from 'supertest';
 import yaml from 'yaml';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
+  TestDatabases,
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -43,6 +44,11 @@ const COMMIT = '439ac5d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6';
 type Values = Record<string, unknown>;
 
 const execFileAsync = promisify(execFile);
+
+// The scaffolder's database. Backstage's own database service never closes
+// SQLite connections, even on stop(): its pool's timer would keep the Jest
+// worker alive. TestDatabases closes this one after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** A port nothing listens on, for a server started as a child process. */
 function freePort(): Promise<number> {
@@ -292,6 +298,9 @@ describe('software templates', () => {
         scaffolderPlugin,
         scaffolderModuleGitops,
         publisherStandIns,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
         // RepoUrlPicker and parseRepoUrl need an integration for each host;
         // the local git host is configured as one (gitea-shaped: owner and
         // repo in the URL).
@@ -457,6 +466,14 @@ describe('software templates', () => {
           `Rollout/${c.values.name}`,
         ]),
       );
+      // The skeleton declares only the stable Service: the canary Service
+      // that deployment-info.yaml names is derived from it.
+      const canary = objects.value.find(
+        o => o.kind === 'Service' && o.metadata.name.endsWith('-canary'),
+      );
+      expect(canary?.metadata.annotations).toMatchObject({
+        'gitops.io/derived-from': `service/${c.values.name}`,
+      });
       expect(monitoring.value.dashboards.length).toBeGreaterThan(0);
     });
 
