@@ -2,6 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import {
+  generateRepositoryMonitoring,
+  loadRepository,
+} from '@gitops/descriptors-node';
+import { monitoringFiles } from '@gitops/plugin-monitoring-common';
 import { runCli } from './program';
 import { capture, exampleApp, exampleCopy } from './__testUtils__/cli';
 
@@ -18,9 +23,7 @@ describe('gitops generate-monitoring', () => {
       .map(f => path.relative(outDir, f));
     expect(written).toEqual([
       'alertmanager/routes.yaml',
-      expect.stringMatching(
-        /^dashboards\/example-app-dashboard-[0-9a-f]+\.json$/,
-      ),
+      'dashboards/example-app-example-app-dashboard.json',
       'prometheus/rules.yaml',
     ]);
     const dashboard = JSON.parse(
@@ -37,6 +40,33 @@ describe('gitops generate-monitoring', () => {
       'check-config',
       path.join(outDir, 'alertmanager/routes.yaml'),
     ]);
+  });
+
+  it('writes exactly the files monitoringFiles makes, byte for byte (as the scaffolder action does)', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-mon-'));
+    const { io } = capture();
+    expect(
+      await runCli(['generate-monitoring', exampleApp, '--out', outDir], io),
+    ).toBe(0);
+    const result = generateRepositoryMonitoring(
+      await loadRepository(exampleApp),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const expected = monitoringFiles(result.value);
+    const onDisk = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap(e =>
+          e.isDirectory()
+            ? onDisk(path.join(dir, e.name))
+            : [path.relative(outDir, path.join(dir, e.name))],
+        );
+    expect(onDisk(outDir).sort()).toEqual(expected.map(f => f.path));
+    for (const file of expected) {
+      expect(fs.readFileSync(path.join(outDir, file.path), 'utf8')).toBe(
+        file.content,
+      );
+    }
   });
 
   it('writes nothing when monitoring-info.yaml is broken', async () => {

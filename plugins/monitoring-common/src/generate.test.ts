@@ -1,18 +1,26 @@
-import { loadSeed, seedContext } from './__fixtures__/seed';
-import { GRPC_HEALTH_SERVICE } from './bundles';
+import { formatProblem } from '@gitops/descriptors-common';
 import {
-  dashboardUid,
+  generated,
+  handBuilt,
+  loadSeed,
+  seedContext,
+} from './__fixtures__/seed';
+import { GRPC_HEALTH_SERVICE } from './bundles';
+import { dashboardUid } from './dashboard';
+import {
+  GENERATE_INPUT,
   generateMonitoring,
-  legendFormat,
   MonitoringOutput,
 } from './generate';
+import { legendFormat } from './panels';
+import { parseMonitoringInfo } from './parse';
 import { MonitoringInfo, PanelDeclaration } from './schema';
 import { dashboardToJson, routesToYaml, rulesToYaml } from './serialize';
 
 type Json = Record<string, any>;
 
 const panelsOf = (output: MonitoringOutput, index = 0): Json[] =>
-  (output.dashboards[index].json as Json).panels;
+  output.dashboards[index].json.panels as Json[];
 const byTitle = (output: MonitoringOutput, title: string) =>
   panelsOf(output).find(p => p.title === title)!;
 const rulesOf = (output: MonitoringOutput) =>
@@ -20,17 +28,18 @@ const rulesOf = (output: MonitoringOutput) =>
 const rule = (output: MonitoringOutput, name: string) =>
   rulesOf(output).find(r => r.alert === name)!;
 
-/** A one-dashboard monitoring-info of the given panels. */
-const infoOf = (...panels: PanelDeclaration[]): MonitoringInfo => ({
-  metadata: { schemaVersion: 5 },
-  components: { 'example-app': [{ name: 'Dashboard', panels }] },
-});
+/** A one-dashboard monitoring-info of the given panels, built by hand. */
+const infoOf = (...panels: PanelDeclaration[]) =>
+  handBuilt({
+    metadata: { schemaVersion: 5 },
+    components: { 'example-app': [{ name: 'Dashboard', panels }] },
+  });
 
 const HYDRATION_EXPR =
   'sum by (pod) (increase(hydrate_exception_total{app="example-app"}[10m])) > 10';
 
 describe('generateMonitoring on the seed example', () => {
-  const output = generateMonitoring(loadSeed(), seedContext());
+  const output = generated(loadSeed(), seedContext());
 
   it('makes one dashboard with the bundles, the database and the custom panel, in declared order', () => {
     expect(output.dashboards).toHaveLength(1);
@@ -169,9 +178,10 @@ describe('generateMonitoring on the seed example', () => {
     ]);
   });
 
-  it('is deterministic: same input, deep-equal output and identical files', () => {
-    const again = generateMonitoring(loadSeed(), seedContext());
-    expect(again).toEqual(output);
+  it('is deterministic: same input, the same data and identical files', () => {
+    const again = generated(loadSeed(), seedContext());
+    // Compared as data: the SDK's queries carry a marker method per object.
+    expect(JSON.stringify(again)).toBe(JSON.stringify(output));
     expect(rulesToYaml(again)).toBe(rulesToYaml(output));
     expect(routesToYaml(again)).toBe(routesToYaml(output));
     expect(dashboardToJson(again.dashboards[0])).toBe(
@@ -181,12 +191,13 @@ describe('generateMonitoring on the seed example', () => {
 });
 
 describe('Grafana dashboard JSON', () => {
-  const output = generateMonitoring(loadSeed(), seedContext());
+  const output = generated(loadSeed(), seedContext());
   const json = output.dashboards[0].json as Json;
 
   it('has a stable DNS-safe uid of at most 40 characters, a title and tags with owner and tier', () => {
     expect(json.uid).toBe(output.dashboards[0].uid);
-    expect(json.uid).toMatch(/^example-app-dashboard-[0-9a-f]{8}$/);
+    // Component and title as one DNS label: short enough to need no hash.
+    expect(json.uid).toBe('example-app-example-app-dashboard');
     expect(json.title).toBe('[example-app] Dashboard');
     expect(json.tags).toEqual([
       'component:example-app',
@@ -242,29 +253,68 @@ describe('Grafana dashboard JSON', () => {
 
   it('serializes with sorted keys, and back to the same data', () => {
     const text = dashboardToJson(output.dashboards[0]);
-    expect(JSON.parse(text)).toEqual(json);
+    // The SDK's typed objects, less their methods: the same data.
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(json)));
     const keys = Object.keys(JSON.parse(text));
     expect(keys).toEqual([...keys].sort());
   });
 
-  it('keeps uids apart across components and stable across runs', () => {
+  it('keeps uids apart across components, and within 40 characters with a stable hash', () => {
     expect(dashboardUid('example-app', 'Dashboard')).toBe(
-      dashboardUid('example-app', 'Dashboard'),
+      'example-app-dashboard',
     );
-    expect(dashboardUid('example-app', 'Dashboard')).not.toBe(
-      dashboardUid('other-app', 'Dashboard'),
-    );
+    expect(dashboardUid('other-app', 'Dashboard')).toBe('other-app-dashboard');
     const long = dashboardUid('example-app', 'A very long title '.repeat(10));
-    expect(long.length).toBeLessThanOrEqual(40);
-    expect(dashboardUid('example-app', '!!!')).toMatch(
-      /^dashboard-[0-9a-f]{8}$/,
+    expect(long).toMatch(/^example-app-a-very-long-title-a-[0-9a-f]{8}$/);
+    expect(long).toHaveLength(40);
+    expect(long).toBe(
+      dashboardUid('example-app', 'A very long title '.repeat(10)),
     );
+    // Same 31-character prefix, different titles: the hash keeps them apart.
+    expect(
+      dashboardUid('example-app', 'A very long title '.repeat(11)),
+    ).not.toBe(long);
+  });
+
+  it('refuses two titles of one uid, at the second title, when parsing and when generating', () => {
+    const text = [
+      'metadata: {schemaVersion: 5}',
+      'components:',
+      '  example-app:',
+      '    - name: Errors!',
+      '      panels: [{template: http-client, type: bundle}]',
+      '    - name: Errors?',
+      '      panels: [{template: http-client, type: bundle}]',
+      '',
+    ].join('\n');
+    const parsed = parseMonitoringInfo({ path: 'monitoring-info.yaml', text });
+    const message =
+      'dashboard name "Errors?" gives the same Grafana uid "example-app-errors" as components.example-app[0]: titles must differ in their letters or digits';
+    expect(!parsed.ok && parsed.problems.map(formatProblem)).toEqual([
+      `monitoring-info.yaml:6:13: ${message} (at components.example-app[1].name)`,
+    ]);
+    const panels = [{ template: 'http-client', type: 'bundle' } as const];
+    const result = generateMonitoring(
+      handBuilt({
+        metadata: { schemaVersion: 5 },
+        components: {
+          'example-app': [
+            { name: 'Errors!', panels },
+            { name: 'Errors?', panels },
+          ],
+        },
+      }),
+      seedContext(),
+    );
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      `monitoring-info.yaml:1:1: ${message} (at components.example-app[1].name)`,
+    ]);
   });
 });
 
 describe('catalog context effects', () => {
   it('tier 1 or 2 makes alerts critical, and bundle alerts page', () => {
-    const output = generateMonitoring(loadSeed(), seedContext({ tier: 1 }));
+    const output = generated(loadSeed(), seedContext({ tier: 1 }));
     expect(rule(output, 'ExampleAppGrpcServerRpcLatency').labels).toMatchObject(
       {
         severity: 'critical',
@@ -272,17 +322,14 @@ describe('catalog context effects', () => {
         action: 'pagerduty',
       },
     );
-    const tier3 = generateMonitoring(loadSeed(), seedContext({ tier: 3 }));
+    const tier3 = generated(loadSeed(), seedContext({ tier: 3 }));
     expect(rule(tier3, 'ExampleAppGrpcServerRpcLatency').labels.severity).toBe(
       'warning',
     );
   });
 
   it('the owner names the team label, the routes and the receivers', () => {
-    const output = generateMonitoring(
-      loadSeed(),
-      seedContext({ owner: 'team-b' }),
-    );
+    const output = generated(loadSeed(), seedContext({ owner: 'team-b' }));
     expect(rulesOf(output).every(r => r.labels.team === 'team-b')).toBe(true);
     expect(output.alertmanagerRoutes.receivers.map(r => r.name)).toEqual([
       'default',
@@ -296,14 +343,14 @@ describe('catalog context effects', () => {
   });
 
   it('no database resource, no database panels or alerts', () => {
-    const output = generateMonitoring(loadSeed(), seedContext({}, []));
+    const output = generated(loadSeed(), seedContext({}, []));
     const text = JSON.stringify(output);
     expect(text).not.toMatch(/hikaricp|Database/);
     expect(panelsOf(output).filter(p => p.type === 'row')).toHaveLength(3);
   });
 
   it('one database row per database resource, sorted by name, other resources ignored', () => {
-    const output = generateMonitoring(
+    const output = generated(
       loadSeed(),
       seedContext({}, [
         { name: 'zeta-db', type: 'database' },
@@ -323,20 +370,31 @@ describe('catalog context effects', () => {
     );
   });
 
-  it('refuses an owner that is not an entity name (it becomes a file name)', () => {
-    expect(() =>
-      generateMonitoring(
-        loadSeed(),
-        seedContext({ owner: '../../etc/passwd' }),
-      ),
-    ).toThrow(/not an entity name/);
+  it('refuses an owner that is not an entity name (it becomes a file name), as a problem of the input', () => {
+    for (const owner of ['../../etc/passwd', '', 'x'.repeat(64)]) {
+      const result = generateMonitoring(loadSeed(), seedContext({ owner }));
+      expect(result).toEqual({
+        ok: false,
+        problems: [
+          {
+            file: GENERATE_INPUT,
+            line: 1,
+            column: 1,
+            path: 'context.component.owner',
+            message: expect.stringMatching(
+              /^catalog context owner ".*" is not an entity name: it names the team's alert route, receivers and secret files$/,
+            ),
+          },
+        ],
+      });
+    }
   });
 });
 
 describe('bundles', () => {
   const grpcQueries = (excludeHm?: boolean) =>
     panelsOf(
-      generateMonitoring(
+      generated(
         infoOf({
           template: 'javaBackend',
           type: 'bundle',
@@ -366,7 +424,7 @@ describe('bundles', () => {
   });
 
   it('alert: false keeps the threshold line but drops the alert; alert: true adds one', () => {
-    const output = generateMonitoring(
+    const output = generated(
       infoOf({
         template: 'javaBackend',
         type: 'bundle',
@@ -392,8 +450,8 @@ describe('bundles', () => {
 
   it('the same bundle on two dashboards alerts once; different settings get numbered names', () => {
     const java = { template: 'javaBackend', type: 'bundle' } as const;
-    const output = generateMonitoring(
-      {
+    const output = generated(
+      handBuilt({
         metadata: { schemaVersion: 5 },
         components: {
           'example-app': [
@@ -410,7 +468,7 @@ describe('bundles', () => {
             },
           ],
         },
-      },
+      }),
       seedContext({}, []),
     );
     expect(output.dashboards.map(d => d.title)).toEqual([
@@ -438,7 +496,7 @@ describe('custom metric panels', () => {
   } as const;
 
   it('defaults to a 5m window and a legend of the kept labels; no threshold, no alert', () => {
-    const output = generateMonitoring(infoOf(custom), seedContext({}, []));
+    const output = generated(infoOf(custom), seedContext({}, []));
     expect(byTitle(output, 'Queue depth').targets[0]).toMatchObject({
       expr: 'max by (pod, queue) (increase(queue_depth_total{app="example-app"}[5m]))',
       legendFormat: '{{pod}} {{queue}}',
@@ -447,7 +505,7 @@ describe('custom metric panels', () => {
   });
 
   it('an lt threshold alerts below it and colours the panel the other way round', () => {
-    const output = generateMonitoring(
+    const output = generated(
       infoOf({
         ...custom,
         threshold: 1,
@@ -471,7 +529,7 @@ describe('custom metric panels', () => {
   });
 
   it('action: none draws the threshold without alerting; no action follows the tier', () => {
-    const none = generateMonitoring(
+    const none = generated(
       infoOf({ ...custom, threshold: 5, threshold_type: 'gt', action: 'none' }),
       seedContext({}, []),
     );
@@ -479,7 +537,7 @@ describe('custom metric panels', () => {
     expect(
       byTitle(none, 'Queue depth').fieldConfig.defaults.thresholds,
     ).toBeDefined();
-    const tier2 = generateMonitoring(
+    const tier2 = generated(
       infoOf({ ...custom, threshold: 5, threshold_type: 'gt' }),
       seedContext({ tier: 2 }, []),
     );
@@ -488,7 +546,7 @@ describe('custom metric panels', () => {
 
   it('gives panels of the same title distinct alert names', () => {
     const alerting = { ...custom, threshold: 5, threshold_type: 'gt' } as const;
-    const output = generateMonitoring(
+    const output = generated(
       infoOf(alerting, { ...alerting, what: 'other.depth' }),
       seedContext({}, []),
     );
@@ -498,11 +556,90 @@ describe('custom metric panels', () => {
     ]);
   });
 
+  it('writes the window in its largest whole unit, in the query and the alert', () => {
+    const output = generated(
+      infoOf({
+        ...custom,
+        threshold: 5,
+        threshold_type: 'gt',
+        window_unit: 's',
+        window_value: 120,
+      }),
+      seedContext({}, []),
+    );
+    expect(rule(output, 'ExampleAppQueueDepth')).toMatchObject({
+      expr: 'max by (pod, queue) (increase(queue_depth_total{app="example-app"}[2m])) > 5',
+      annotations: {
+        description:
+          'max of queue.depth.total over the last 2m is {{ $value | humanize }} on pod {{ $labels.pod }}, queue {{ $labels.queue }}.',
+      },
+    });
+  });
+
   it('translates [[tag_X]] aliases to Grafana {{X}} legends', () => {
     expect(legendFormat('[[tag_pod]]')).toBe('{{pod}}');
     expect(legendFormat('[[tag_pod]] on [[tag_node]] {{ zone }}')).toBe(
       '{{pod}} on {{node}} {{zone}}',
     );
     expect(legendFormat(undefined, ['pod', 'queue'])).toBe('{{pod}} {{queue}}');
+  });
+});
+
+describe('values the schema would refuse, built by hand', () => {
+  const seed = loadSeed();
+  /** The seed with its second panel replaced, keeping the parsed document. */
+  const seedWithPanel = (panel: unknown) => {
+    const [dashboard] = seed.value.components['example-app'];
+    const panels = [...dashboard.panels];
+    panels[1] = panel as PanelDeclaration;
+    const value: MonitoringInfo = {
+      ...seed.value,
+      components: { 'example-app': [{ ...dashboard, panels }] },
+    };
+    return { ...seed, value };
+  };
+
+  it('reports an unknown panel template at its position in the file', () => {
+    const result = generateMonitoring(
+      seedWithPanel({ template: 'goBackend', type: 'bundle' }),
+      seedContext(),
+    );
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      'examples/example-app/monitoring-info.yaml:15:21: unknown template "goBackend": expected one of custom/metric, javaBackend, http-client (at components.example-app[0].panels[1].template)',
+    ]);
+  });
+
+  it('reports a bundle that is not declarable, and a bundle without type, without a document at the top of the file', () => {
+    const result = generateMonitoring(
+      infoOf({ template: 'database', type: 'bundle' }, {
+        template: 'http-client',
+      } as PanelDeclaration),
+      seedContext(),
+    );
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      'monitoring-info.yaml:1:1: type must be "bundle" for template http-client, got nothing (at components.example-app[0].panels[1].type)',
+      'monitoring-info.yaml:1:1: unknown template "database": expected one of custom/metric, javaBackend, http-client (at components.example-app[0].panels[0].template)',
+    ]);
+  });
+
+  it('reports a window that is no duration at window_value, every problem at once', () => {
+    const custom = {
+      template: 'custom/metric',
+      title: 'Queue depth',
+      what: 'queue.depth',
+      aggregation: { category: 'Group By', type: 'max', of: [] },
+    } as const;
+    const result = generateMonitoring(
+      infoOf(
+        { ...custom, window_value: 0 },
+        { ...custom, title: 'Other', window_value: 1.5, window_unit: 'h' },
+      ),
+      seedContext({ owner: 'team a' }),
+    );
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      `${GENERATE_INPUT}:1:1: catalog context owner "team a" is not an entity name: it names the team's alert route, receivers and secret files (at context.component.owner)`,
+      'monitoring-info.yaml:1:1: window_value 0 is not a window: a duration must be a positive whole number of minutes, not 0 (at components.example-app[0].panels[0].window_value)',
+      'monitoring-info.yaml:1:1: window_value 1.5 is not a window: a duration must be a positive whole number of hours, not 1.5 (at components.example-app[0].panels[1].window_value)',
+    ]);
   });
 });

@@ -31,7 +31,6 @@ export {
   DECLARABLE_BUNDLES,
   findBundle,
   GRPC_HEALTH_SERVICE,
-  GRPC_SERVER_ERROR_CODES,
   panelSettings,
 } from './bundles';
 export type {
@@ -42,29 +41,26 @@ export type {
   BundleSettingKind,
   ThresholdOperator,
 } from './bundles';
-export {
-  ALERTMANAGER_SECRETS_DIR,
-  CUSTOM_METRIC_DEFAULTS,
-  dashboardUid,
-  DEFAULT_RECEIVER,
-  generateMonitoring,
-  legendFormat,
-  severityForTier,
-} from './generate';
+export { GENERATE_INPUT, generateMonitoring } from './generate';
+export type { MonitoringOutput } from './generate';
+export { CUSTOM_METRIC_DEFAULTS, legendFormat } from './panels';
+export { DASHBOARD_UID_MAX_LENGTH, dashboardUid } from './dashboard';
+export type { GeneratedDashboard } from './dashboard';
+export { severityForTier } from './alertRules';
+export type {
+  AlertSeverity,
+  PrometheusAlertRule,
+  PrometheusRuleFile,
+} from './alertRules';
+export { ALERTMANAGER_SECRETS_DIR, DEFAULT_RECEIVER } from './alertmanager';
 export type {
   AlertmanagerConfig,
   AlertmanagerReceiver,
   AlertmanagerRoute,
-  AlertSeverity,
-  GeneratedDashboard,
-  MonitoringOutput,
-  PrometheusAlertRule,
-  PrometheusRuleFile,
-} from './generate';
+} from './alertmanager';
 export {
   dashboardToJson,
   monitoringFiles,
   routesToYaml,
   rulesToYaml,
 } from './serialize';
-export type { MonitoringFile } from './serialize';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSeed, seedContext } from './__fixtures__/seed';
+import { formatProblem } from '@gitops/descriptors-common';
+import { generated, loadSeed, seedContext } from './__fixtures__/seed';
 import { BUNDLES, bundleQueryContext } from './bundles';
 import { generateMonitoring } from './generate';
 
@@ -25,10 +26,43 @@ describe('README', () => {
   });
 
   it('shows the exact alert expression of the seed example', () => {
-    const output = generateMonitoring(loadSeed(), seedContext());
+    const output = generated(loadSeed(), seedContext());
     const hydration = output.prometheusRules.groups[0].rules.find(
       r => r.alert === 'ExampleAppHydrationErrors',
     )!;
     expect(readme).toContain(`\n${hydration.expr}\n`);
+  });
+
+  it("shows the seed's dashboard uid and the owner problem as the generator makes them", () => {
+    expect(readme).toContain(`\`${generated(loadSeed()).dashboards[0].uid}\``);
+    const result = generateMonitoring(
+      loadSeed(),
+      seedContext({ owner: '../../etc/passwd' }),
+    );
+    expect(result.ok).toBe(false);
+    for (const problem of result.ok ? [] : result.problems) {
+      expect(readme).toContain(`\n${formatProblem(problem)}\n`);
+    }
+  });
+
+  it('names every source file in its map of the package', () => {
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(path.join(__dirname, dir), { withFileTypes: true })
+        .flatMap(e => {
+          if (e.isDirectory()) {
+            return e.name.startsWith('__') ? [] : sources(`${dir}${e.name}/`);
+          }
+          return /\.test\.ts$|^index\.ts$/.test(e.name)
+            ? []
+            : [`${dir}${e.name}`];
+        });
+    // `src/x.ts` for a file at the top, `src/dir/` and `x.ts` for one in a folder.
+    const names = sources('').flatMap(file => {
+      const [folder, name] = file.split('/');
+      return name ? [`\`src/${folder}/\``, `\`${name}\``] : [`\`src/${file}\``];
+    });
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(readme).toContain(name);
   });
 });

@@ -1,12 +1,19 @@
-import { stringify } from 'yaml';
-import { GeneratedDashboard, MonitoringOutput } from './generate';
+/**
+ * The one serialisation of the generator's output: the files a monitoring
+ * sink consumes, written unchanged by the CLI and the scaffolder action.
+ */
+
+import {
+  compareStrings,
+  GeneratedFile,
+  sortFiles,
+  toYaml,
+} from '@gitops/descriptors-common';
+import type { GeneratedDashboard } from './dashboard';
+import type { MonitoringOutput } from './generate';
 
 const HEADER =
   '# Generated from monitoring-info.yaml by @gitops/plugin-monitoring-common; do not edit.\n';
-
-// lineWidth 0: PromQL must not be folded over lines.
-const toYaml = (value: unknown) =>
-  HEADER + stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
 /**
  * The Prometheus rule file, as YAML for `promtool check rules` and a
@@ -15,7 +22,7 @@ const toYaml = (value: unknown) =>
  * @public
  */
 export function rulesToYaml(output: MonitoringOutput): string {
-  return toYaml(output.prometheusRules);
+  return HEADER + toYaml(output.prometheusRules);
 }
 
 /**
@@ -24,7 +31,7 @@ export function rulesToYaml(output: MonitoringOutput): string {
  * @public
  */
 export function routesToYaml(output: MonitoringOutput): string {
-  return toYaml(output.alertmanagerRoutes);
+  return HEADER + toYaml(output.alertmanagerRoutes);
 }
 
 /**
@@ -37,24 +44,15 @@ export function dashboardToJson(dashboard: GeneratedDashboard): string {
   return `${JSON.stringify(sortKeys(dashboard.json), null, 2)}\n`;
 }
 
+/** A copy with the keys of every map in {@link compareStrings} order. */
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.keys(value)
-      .sort()
+      .sort(compareStrings)
       .map(key => [key, sortKeys((value as Record<string, unknown>)[key])]),
   );
-}
-
-/**
- * A generated file, path relative to the output folder.
- *
- * @public
- */
-export interface MonitoringFile {
-  readonly path: string;
-  readonly content: string;
 }
 
 /**
@@ -64,13 +62,13 @@ export interface MonitoringFile {
  *
  * @public
  */
-export function monitoringFiles(output: MonitoringOutput): MonitoringFile[] {
-  return [
+export function monitoringFiles(output: MonitoringOutput): GeneratedFile[] {
+  return sortFiles([
     ...output.dashboards.map(d => ({
       path: `dashboards/${d.uid}.json`,
       content: dashboardToJson(d),
     })),
     { path: 'prometheus/rules.yaml', content: rulesToYaml(output) },
     { path: 'alertmanager/routes.yaml', content: routesToYaml(output) },
-  ].sort((a, b) => a.path.localeCompare(b.path));
+  ]);
 }

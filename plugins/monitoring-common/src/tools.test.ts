@@ -2,10 +2,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSeed, seedContext } from './__fixtures__/seed';
-import { generateMonitoring, MonitoringOutput } from './generate';
+import {
+  generated,
+  handBuilt,
+  loadSeed,
+  seedContext,
+} from './__fixtures__/seed';
+import { MonitoringOutput } from './generate';
 import { MonitoringInfo } from './schema';
-import { routesToYaml, rulesToYaml } from './serialize';
+import { dashboardToJson, routesToYaml, rulesToYaml } from './serialize';
 
 /**
  * The generated files checked by the real Prometheus and Alertmanager tools.
@@ -38,7 +43,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-const seed = generateMonitoring(loadSeed(), seedContext());
+const seed = generated(loadSeed(), seedContext());
 
 function withRules(
   output: MonitoringOutput,
@@ -103,11 +108,13 @@ describe('promtool check rules', () => {
         ],
       },
     };
-    const output = generateMonitoring(everything, seedContext({ tier: 1 }));
+    const output = generated(handBuilt(everything), seedContext({ tier: 1 }));
     const queries = output.dashboards.flatMap(d =>
-      (d.json.panels as { targets?: { expr: string }[] }[]).flatMap(
-        p => p.targets?.map(t => t.expr) ?? [],
-      ),
+      (
+        JSON.parse(dashboardToJson(d)).panels as {
+          targets?: { expr: string }[];
+        }[]
+      ).flatMap(p => p.targets?.map(t => t.expr) ?? []),
     );
     expect(queries.length).toBeGreaterThan(20);
     const recording = {

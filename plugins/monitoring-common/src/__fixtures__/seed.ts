@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CatalogContext, minimalCatalogContext } from '@gitops/descriptors-common';
+import {
+  CatalogContext,
+  Descriptor,
+  formatProblem,
+  minimalCatalogContext,
+} from '@gitops/descriptors-common';
+import { generateMonitoring, MonitoringOutput } from '../generate';
 import { parseMonitoringInfo } from '../parse';
 import { MonitoringInfo } from '../schema';
 
@@ -10,13 +16,19 @@ export const SEED_FILE = path.resolve(
   '../../../../examples/example-app/monitoring-info.yaml',
 );
 
-export function loadSeed(): MonitoringInfo {
+/** The seed example, parsed: a descriptor with its document. */
+export function loadSeed(): Descriptor<MonitoringInfo> {
   const result = parseMonitoringInfo({
     path: 'examples/example-app/monitoring-info.yaml',
     text: fs.readFileSync(SEED_FILE, 'utf8'),
   });
   if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
-  return result.value;
+  return result;
+}
+
+/** A value built by hand, as tests and benchmarks pass it: no document. */
+export function handBuilt(value: MonitoringInfo): Descriptor<MonitoringInfo> {
+  return { file: 'monitoring-info.yaml', value };
 }
 
 /** The seed's catalog context: team-a, tier 4, one PostgreSQL database. */
@@ -35,4 +47,16 @@ export function seedContext(
     }),
     dependsOn,
   };
+}
+
+/** The output of input the test expects to be valid; its problems otherwise. */
+export function generated(
+  info: Descriptor<MonitoringInfo>,
+  context: CatalogContext = seedContext(),
+): MonitoringOutput {
+  const result = generateMonitoring(info, context);
+  if (!result.ok) {
+    throw new Error(result.problems.map(formatProblem).join('\n'));
+  }
+  return result.value;
 }

@@ -1,5 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  generateRepositoryMonitoring,
+  loadRepository,
+} from '@gitops/descriptors-node';
+import { monitoringFiles } from '@gitops/plugin-monitoring-common';
 import { createGenerateMonitoringAction } from './generateMonitoring';
 import {
   exampleInputs,
@@ -16,9 +21,7 @@ describe('gitops:monitoring:generate', () => {
     expect(outputs.dashboards).toEqual(['[example-app] Dashboard']);
     expect(outputs.files).toEqual([
       'generated/monitoring/alertmanager/routes.yaml',
-      expect.stringMatching(
-        /^generated\/monitoring\/dashboards\/example-app-dashboard-[0-9a-f]+\.json$/,
-      ),
+      'generated/monitoring/dashboards/example-app-example-app-dashboard.json',
       'generated/monitoring/prometheus/rules.yaml',
     ]);
     const rules = fs.readFileSync(
@@ -28,6 +31,26 @@ describe('gitops:monitoring:generate', () => {
     expect(rules).toContain(
       'sum by (pod) (increase(hydrate_exception_total{app="example-app"}[10m])) > 10',
     );
+  });
+
+  it('writes exactly the files monitoringFiles makes, byte for byte (as the CLI does)', async () => {
+    const workspace = exampleWorkspace();
+    const expected = generateRepositoryMonitoring(
+      await loadRepository(workspace),
+    );
+    if (!expected.ok) throw new Error(JSON.stringify(expected.problems));
+    const outputs = await runAction(
+      action,
+      { path: '.', targetPath: 'out' },
+      workspace,
+    );
+    const files = monitoringFiles(expected.value);
+    expect(outputs.files).toEqual(files.map(f => `out/${f.path}`));
+    for (const file of files) {
+      expect(
+        fs.readFileSync(path.join(workspace, 'out', file.path), 'utf8'),
+      ).toBe(file.content);
+    }
   });
 
   it('refuses a target outside the workspace and writes nothing', async () => {

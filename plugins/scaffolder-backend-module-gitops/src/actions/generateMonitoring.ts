@@ -1,4 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { sortedStrings } from '@gitops/descriptors-common';
 import { generateRepositoryMonitoring } from '@gitops/descriptors-node';
 import { monitoringFiles } from '@gitops/plugin-monitoring-common';
 import { examples } from './generateMonitoring.examples';
@@ -52,9 +53,10 @@ export function createGenerateMonitoringAction() {
       const result = generateRepositoryMonitoring(repo);
       if (!result.ok) throwProblems(repoPath, result.problems);
       const output = result.value;
+      // Exactly the files the CLI's generate-monitoring writes.
       const files = monitoringFiles(output);
       const written = ctx.isDryRun
-        ? files.map(f => `${targetPath}/${f.path}`).sort()
+        ? sortedStrings(files.map(f => `${targetPath}/${f.path}`))
         : await ctx.checkpoint({
             key: `gitops-monitoring-files-${repoPath}-${targetPath}`,
             fn: () => writeWorkspaceFiles(ctx.workspacePath, targetPath, files),
@@ -65,9 +67,9 @@ export function createGenerateMonitoringAction() {
       );
       ctx.output(
         'alerts',
-        output.prometheusRules.groups
-          .flatMap(g => g.rules.map(r => r.alert))
-          .sort(),
+        sortedStrings(
+          output.prometheusRules.groups.flatMap(g => g.rules.map(r => r.alert)),
+        ),
       );
       ctx.output('files', written);
     },

@@ -3,4 +3,4 @@ export {
   ServiceNamePickerFieldSchema,
   serviceNamePickerValidation,
 } from './ServiceNamePicker';
-export { DNS_LABEL, dnsLabelProblem, serviceNameProblem } from './serviceName';
+export { dnsLabelProblem, serviceNameProblem } from './serviceName';

@@ -1,10 +1,5 @@
 import type { CatalogApi } from '@backstage/plugin-catalog-react';
-
-/**
- * A DNS label (RFC 1123), the rule every template's `name` pattern states:
- * the name becomes a Kubernetes namespace, object names and a repository.
- */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { DNS_LABEL_MAX_LENGTH, isDnsLabel } from '@gitops/descriptors-common';
 
 /**
  * Why a name is not a DNS label, or undefined when it is one. `maxLength`
@@ -12,16 +7,18 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  */
 export function dnsLabelProblem(
   name: string,
-  maxLength = 63,
+  maxLength = DNS_LABEL_MAX_LENGTH,
 ): string | undefined {
-  const limit = Math.min(maxLength, 63);
+  // The rule every template's `name` pattern states: the name becomes a
+  // Kubernetes namespace, object names and a repository.
+  const limit = Math.min(maxLength, DNS_LABEL_MAX_LENGTH);
   if (name.length > limit) {
     return `must be at most ${limit} characters, not ${name.length}`;
   }
   if (/[A-Z]/.test(name)) {
     return 'must be lowercase';
   }
-  if (!DNS_LABEL.test(name)) {
+  if (!isDnsLabel(name)) {
     return 'may contain only lowercase letters, digits and "-", and must start and end with a letter or digit';
   }
   return undefined;
