@@ -22,7 +22,7 @@ export interface KubernetesObject {
   readonly [key: string]: unknown;
 }
 
-/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). @public */
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → the empty string (core). @public */
 export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);

@@ -66,7 +66,7 @@ export function parseDeploymentInfo(
 }
 
 /**
- * Parses the files of kubernetes/: at most {@link MANIFEST_MAX_DOCUMENTS}
+ * Parses the files of kubernetes/: at most {@link @gitops/descriptors-common#MANIFEST_MAX_DOCUMENTS}
  * documents per file, empty documents skipped, every object checked (see
  * {@link ManifestObject}). Objects come out ordered by file, then position.
  *

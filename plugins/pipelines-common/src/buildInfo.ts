@@ -22,8 +22,10 @@ const pipelineNames = z
 /**
  * Adds a stage to the template's pipelines, before or after a named stage,
  * or at the end.
+ *
+ * @public
  */
-const addStageSchema = z
+export const addStageSchema = z
   .strictObject({
     stage: stageSchema,
     before: z.string().min(1).optional(),
@@ -35,8 +37,12 @@ const addStageSchema = z
     path: ['after'],
   });
 
-/** Adds a step at the start or end of a named task of a named stage. */
-const addStepSchema = z.strictObject({
+/**
+ * Adds a step at the start or end of a named task of a named stage.
+ *
+ * @public
+ */
+export const addStepSchema = z.strictObject({
   step: stepSchema,
   stage: z.string().min(1),
   task: z.string().min(1),
@@ -115,10 +121,24 @@ export interface BuildInfo {
   template?: { type: BuildTemplateType } & Record<string, unknown>;
   pipelines?: z.infer<typeof pipelineDefinitionSchema>[];
   extend?: {
-    stages?: z.infer<typeof addStageSchema>[];
-    steps?: z.infer<typeof addStepSchema>[];
+    stages?: StageExtension[];
+    steps?: StepExtension[];
   };
 }
+
+/**
+ * A stage added to a template's pipelines by `extend.stages`.
+ *
+ * @public
+ */
+export type StageExtension = z.infer<typeof addStageSchema>;
+
+/**
+ * A step added to a named task by `extend.steps`.
+ *
+ * @public
+ */
+export type StepExtension = z.infer<typeof addStepSchema>;
 
 /**
  * Parses and validates build-info.yaml, reporting every problem with file,

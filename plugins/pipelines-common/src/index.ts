@@ -7,8 +7,13 @@
 
 export * from './model';
 export * from './templates';
-export { buildInfoSchema, parseBuildInfo } from './buildInfo';
-export type { BuildInfo } from './buildInfo';
+export {
+  addStageSchema,
+  addStepSchema,
+  buildInfoSchema,
+  parseBuildInfo,
+} from './buildInfo';
+export type { BuildInfo, StageExtension, StepExtension } from './buildInfo';
 export { expandBuildInfo } from './expand';
 export type { RenderedWorkflow } from './rendering';
 export { renderGithubActions } from './githubActions';

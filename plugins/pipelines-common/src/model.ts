@@ -22,6 +22,8 @@ const label = z
 /**
  * An action container image reference: `name[:tag][@sha256:digest]`, with
  * nothing a shell or an expression language would interpret.
+ *
+ * @public
  */
 export const actionRefSchema = z
   .string()
