@@ -5,7 +5,13 @@ import {
   ParsedYamlDocument,
   ValidateResult,
 } from '@gitops/descriptors-common';
-import { pipelineDefinitionSchema, stageSchema, stepSchema } from './model';
+import {
+  pipelineDefinitionSchema,
+  Stage,
+  stageSchema,
+  Step,
+  stepSchema,
+} from './model';
 import {
   BUILD_INFO_MESSAGES,
   readTemplate,
@@ -25,7 +31,7 @@ const pipelineNames = z
  *
  * @public
  */
-export const addStageSchema = z
+export const addStageSchema: z.ZodType<StageExtension, unknown> = z
   .strictObject({
     stage: stageSchema,
     before: z.string().min(1).optional(),
@@ -42,7 +48,7 @@ export const addStageSchema = z
  *
  * @public
  */
-export const addStepSchema = z.strictObject({
+export const addStepSchema: z.ZodType<StepExtension, unknown> = z.strictObject({
   step: stepSchema,
   stage: z.string().min(1),
   task: z.string().min(1),
@@ -75,7 +81,7 @@ const templateSchema = z
  *
  * @public
  */
-export const buildInfoSchema = z
+export const buildInfoSchema: z.ZodType<BuildInfo, unknown> = z
   .strictObject({
     version: z.literal(2, {
       error: 'build-info.yaml must declare "version: 2"',
@@ -131,14 +137,25 @@ export interface BuildInfo {
  *
  * @public
  */
-export type StageExtension = z.infer<typeof addStageSchema>;
+export interface StageExtension {
+  stage: Stage;
+  before?: string;
+  after?: string;
+  pipelines?: string[];
+}
 
 /**
  * A step added to a named task by `extend.steps`.
  *
  * @public
  */
-export type StepExtension = z.infer<typeof addStepSchema>;
+export interface StepExtension {
+  step: Step;
+  stage: string;
+  task: string;
+  position: 'start' | 'end';
+  pipelines?: string[];
+}
 
 /**
  * Parses and validates build-info.yaml, reporting every problem with file,

@@ -110,6 +110,37 @@ function standardPipelines(
   ];
 }
 
+/** Java major versions the Maven action images exist for. @public */
+export type JavaVersion = 11 | 17 | 21 | 25;
+
+/** Node.js major versions the action images exist for. @public */
+export type NodeVersion = 20 | 22 | 24;
+
+/** Options of the `javaBackend` template, defaults applied. @public */
+export interface JavaBackendOptions {
+  javaVersion: JavaVersion;
+  parallelize: boolean;
+}
+
+/** Options of the `nodeService` and `nextjs` templates, defaults applied. @public */
+export interface NodeServiceOptions {
+  nodeVersion: NodeVersion;
+  parallelize: boolean;
+}
+
+/** Options of the `staticWebApp` template, defaults applied. @public */
+export interface StaticWebAppOptions extends NodeServiceOptions {
+  outputDir: string;
+}
+
+/** Options of the `documentation` template, defaults applied. @public */
+export interface DocumentationOptions {
+  docsDir: string;
+}
+
+/** A template's options schema, typed by what it yields. @public */
+export type BuildTemplateOptions<T> = z.ZodType<T, unknown>;
+
 /** A number from a fixed list, with a message that names the list. */
 function oneOf<T extends number>(values: readonly [T, ...T[]]) {
   return z.literal(values, { error: `must be one of ${values.join(', ')}` });
@@ -179,7 +210,9 @@ const publishImage = (context: CatalogContext) =>
   ]);
 
 /** @public */
-export const javaBackendTemplate = defineTemplate({
+export const javaBackendTemplate: BuildTemplate<
+  BuildTemplateOptions<JavaBackendOptions>
+> = defineTemplate({
   type: 'javaBackend',
   description:
     'Maven build of a Java backend: `clean verify` on review, `clean deploy` then deploy to production on master.',
@@ -219,7 +252,9 @@ export const javaBackendTemplate = defineTemplate({
 });
 
 /** @public */
-export const nodeServiceTemplate = defineTemplate({
+export const nodeServiceTemplate: BuildTemplate<
+  BuildTemplateOptions<NodeServiceOptions>
+> = defineTemplate({
   type: 'nodeService',
   description:
     'npm build of a Node.js service: install, lint, test and build on review; the same plus an image publish and a deploy on master.',
@@ -236,7 +271,9 @@ export const nodeServiceTemplate = defineTemplate({
 });
 
 /** @public */
-export const nextjsTemplate = defineTemplate({
+export const nextjsTemplate: BuildTemplate<
+  BuildTemplateOptions<NodeServiceOptions>
+> = defineTemplate({
   type: 'nextjs',
   description:
     'Next.js server-rendered site: install, lint, test and `next build` on review; the same plus an image publish and a deploy on master.',
@@ -247,7 +284,9 @@ export const nextjsTemplate = defineTemplate({
 });
 
 /** @public */
-export const staticWebAppTemplate = defineTemplate({
+export const staticWebAppTemplate: BuildTemplate<
+  BuildTemplateOptions<StaticWebAppOptions>
+> = defineTemplate({
   type: 'staticWebApp',
   description:
     'Static single-page app (Vite/React): install, lint, test and build on review; on master the built folder is published to static hosting instead of deployed.',
@@ -291,7 +330,9 @@ export const staticWebAppTemplate = defineTemplate({
 });
 
 /** @public */
-export const documentationTemplate = defineTemplate({
+export const documentationTemplate: BuildTemplate<
+  BuildTemplateOptions<DocumentationOptions>
+> = defineTemplate({
   type: 'documentation',
   description:
     'TechDocs (MkDocs) site: generated on review to catch broken docs; generated and published to the TechDocs storage on master.',
