@@ -309,37 +309,11 @@ export class GitRepositoryStore implements RepositoryStore {
     ref: string,
     filePath: string,
   ): Promise<RepositoryFile> {
-    const normalized = normalizeRepoPath(filePath);
-    if (!normalized) {
-      throw new InputError('A file path is required');
-    }
-    const commit = await this.resolveRef(owner, name, ref);
-    const gitDir = this.repositoryPath(owner, name);
-    const out = await runGit(
-      ['ls-tree', '-z', '--long', '--full-tree', commit, '--', normalized],
-      { gitDir },
-    );
-    const entry = parseLsTree(out, true).find(e => e.path === normalized);
-    const where = `${normalized} at ${ref} in ${owner}/${name}`;
-    if (!entry) {
-      throw new NotFoundError(`No file ${where}`);
-    }
-    if (entry.objectType === 'tree') {
-      throw new InputError(`${where} is a folder, not a file`);
-    }
-    if (entry.mode === MODE_SYMLINK) {
-      throw new NotAllowedError(
-        `${where} is a symbolic link; links are never followed`,
-      );
-    }
-    if (entry.mode === MODE_GITLINK || entry.objectType !== 'blob') {
-      throw new NotFoundError(`${where} is a submodule, not a file`);
-    }
-    this.assertBlobSize(entry.size ?? 0, where);
+    const file = await this.fileEntry(owner, name, ref, filePath);
     const content = await this.#reads.run(() =>
-      runGit(['cat-file', 'blob', entry.sha], { gitDir }),
+      runGit(['cat-file', 'blob', file.sha], { gitDir: file.gitDir }),
     );
-    return { path: normalized, content, sha: entry.sha, commit };
+    return { path: file.path, content, sha: file.sha, commit: file.commit };
   }
 
   async openFile(
@@ -348,6 +322,33 @@ export class GitRepositoryStore implements RepositoryStore {
     ref: string,
     filePath: string,
   ): Promise<RepositoryBlob> {
+    const file = await this.fileEntry(owner, name, ref, filePath);
+    return {
+      path: file.path,
+      sha: file.sha,
+      commit: file.commit,
+      size: file.size,
+      stream: () => this.streamBlob(file.gitDir, file.sha),
+    };
+  }
+
+  /**
+   * The blob a file path names at a ref, checked before any of it is read:
+   * a file (not a folder, a link or a submodule) no larger than
+   * `maxBlobBytes`.
+   */
+  private async fileEntry(
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string,
+  ): Promise<{
+    path: string;
+    commit: string;
+    gitDir: string;
+    sha: string;
+    size: number;
+  }> {
     const normalized = normalizeRepoPath(filePath);
     if (!normalized) {
       throw new InputError('A file path is required');
@@ -376,13 +377,7 @@ export class GitRepositoryStore implements RepositoryStore {
     }
     const size = entry.size ?? 0;
     this.assertBlobSize(size, where);
-    return {
-      path: normalized,
-      sha: entry.sha,
-      commit,
-      size,
-      stream: () => this.streamBlob(gitDir, entry.sha),
-    };
+    return { path: normalized, commit, gitDir, sha: entry.sha, size };
   }
 
   /** Refuses a file larger than `maxBlobBytes`, before any of it is read. */
