@@ -16,5 +16,10 @@ export type { RenderDeploymentInput } from './renderInput';
 export { TUGBOAT_METADATA } from './decorate';
 export { deploymentFiles, DEPLOYMENT_OBJECTS_FILE } from './serialize';
 export { ImageReference } from './image';
-export { apiGroup, isConfigConnector, NAMESPACED_KINDS } from './kubernetes';
+export {
+  apiGroup,
+  isConfigConnector,
+  NAMESPACED_KINDS,
+  objectRef,
+} from './kubernetes';
 export type { KubernetesObject, ObjectMeta } from './kubernetes';

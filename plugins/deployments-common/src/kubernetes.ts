@@ -162,3 +162,16 @@ export function sortKeys<T>(value: T): T {
     sortedStrings(Object.keys(value)).map(key => [key, sortKeys(value[key])]),
   ) as T;
 }
+
+/**
+ * How an object is named in messages and action outputs:
+ * `Kind/namespace/name`, or `Kind/name` when it is cluster-scoped.
+ *
+ * @public
+ */
+export function objectRef(object: KubernetesObject): string {
+  const { namespace, name } = object.metadata;
+  return namespace
+    ? `${object.kind}/${namespace}/${name}`
+    : `${object.kind}/${name}`;
+}

@@ -2,7 +2,7 @@ import {
   deploymentInputFields,
   renderRepositoryDeployment,
 } from '@gitops/descriptors-node';
-import { deploymentFiles } from '@gitops/plugin-deployments-common';
+import { deploymentFiles, objectRef } from '@gitops/plugin-deployments-common';
 import { loadRepositoryInput } from './repository';
 import { entityRefInput, filesInput, generatorOutputFields } from './schemas';
 import { GitopsActionsOptions, READ_ONLY } from './types';
@@ -64,11 +64,7 @@ export function registerRenderDeploymentAction({
           ok: true,
           files: deploymentFiles(result.value),
           problems: [],
-          objects: result.value.map(o =>
-            [o.kind, o.metadata?.namespace, o.metadata?.name]
-              .filter(Boolean)
-              .join('/'),
-          ),
+          objects: result.value.map(objectRef),
         },
       };
     },

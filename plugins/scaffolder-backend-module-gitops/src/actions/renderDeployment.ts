@@ -3,7 +3,7 @@ import {
   deploymentInputFields,
   renderRepositoryDeployment,
 } from '@gitops/descriptors-node';
-import { deploymentFiles } from '@gitops/plugin-deployments-common';
+import { deploymentFiles, objectRef } from '@gitops/plugin-deployments-common';
 import { examples } from './renderDeployment.examples';
 import {
   loadWorkspaceRepository,
@@ -78,15 +78,7 @@ export function createRenderDeploymentAction() {
         });
       }
       ctx.output('manifests', manifests);
-      ctx.output(
-        'objects',
-        rendered.value.map(
-          o =>
-            `${o.kind}/${
-              o.metadata?.namespace ? `${o.metadata.namespace}/` : ''
-            }${o.metadata?.name}`,
-        ),
-      );
+      ctx.output('objects', rendered.value.map(objectRef));
     },
   });
 }
