@@ -16,7 +16,8 @@ import {
   DescriptorAnalyzer,
   inlineAnalyzer,
 } from './analysisPool';
-import { DescriptorFiles, readUrlLocation, UrlETags } from './readers';
+import { readUrlLocation, UrlETags } from '@gitops/descriptors-node';
+import { DescriptorFiles } from './readers';
 import { AnalysisOutput, DescriptorReadError } from './runAnalysis';
 
 const CACHE_KEY = 'gitops-descriptors-v2';
@@ -96,6 +97,8 @@ export class GitopsDescriptorsProcessor implements CatalogProcessor {
           this.options.reader,
           location.target,
           {
+            // The component's own file is the catalog's business.
+            catalogInfo: false,
             // Conditional requests only when the entity is the one analysed.
             etags: cached?.entity === entityKey ? cached.etags : undefined,
           },

@@ -12,3 +12,4 @@ export * from './pipeline';
 export * from './deployment';
 export * from './monitoring';
 export * from './actionSchemas';
+export * from './runtime';

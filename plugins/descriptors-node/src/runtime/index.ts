@@ -1,0 +1,4 @@
+export * from './events';
+export * from './urlLocation';
+export * from './components';
+export * from './atCommit';
