@@ -22,6 +22,9 @@ step "API reports"
 # After a deliberate API change: npm run api-reports.
 yarn build:api-reports:only --ci
 
+step "OpenAPI routers up to date with their specs"
+node scripts/openapi-spec.js --check plugins/pipelines-backend
+
 step "lint"
 yarn backstage-cli repo lint
 

@@ -38,6 +38,14 @@ backend.add(import('@gitops/plugin-scaffolder-backend-module-gitops'));
 // gitops:expand-pipeline, ...), offered to MCP clients by the mcp actions plugin
 backend.add(import('@gitops/plugin-gitops-backend'));
 
+// pipelines: every push runs its build (build-info.yaml), on the local
+// executor (bubblewrap sandbox) by default; runs, logs and test results for
+// the CI/CD tab at /api/pipelines
+backend.add(import('@gitops/plugin-pipelines-backend'));
+// the Argo Workflows executor (pipelines.executor: argo); inert without
+// pipelines.argo, so the local executor stays the default
+backend.add(import('@gitops/plugin-pipelines-backend-module-argo'));
+
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
 

@@ -34,6 +34,10 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  pipelinesRunReadPermission,
+  pipelinesRunTriggerPermission,
+} from '@gitops/plugin-pipelines-common';
 import { GitopsPermissionPolicy } from './GitopsPermissionPolicy';
 import {
   GitopsPolicyRule,
@@ -187,11 +191,8 @@ describe('GitopsPermissionPolicy', () => {
   });
 
   it("applies the owner rule to the runtime's permissions on entities without naming them", async () => {
-    const trigger = createPermission({
-      name: 'test.run.trigger',
-      resourceType: 'catalog-entity',
-      attributes: { action: 'update' },
-    });
+    // The pipelines plugin's own permission, and one a later plugin adds.
+    const trigger = pipelinesRunTriggerPermission;
     const rollback = createPermission({
       name: 'test.deployment.rollback',
       resourceType: 'catalog-entity',
@@ -210,12 +211,7 @@ describe('GitopsPermissionPolicy', () => {
       expect(await decide(permission, 'platform')).toEqual(ALLOW);
     }
     // Reading a run is a read like any other.
-    const view = createPermission({
-      name: 'test.run.read',
-      resourceType: 'catalog-entity',
-      attributes: { action: 'read' },
-    });
-    expect(await decide(view, 'other')).toEqual(ALLOW);
+    expect(await decide(pipelinesRunReadPermission, 'other')).toEqual(ALLOW);
   });
 
   it('refuses a write it does not know, to everyone but never a read', async () => {

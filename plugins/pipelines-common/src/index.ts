@@ -21,3 +21,4 @@ export { renderArgoWorkflows } from './argoWorkflows';
 export type { ArgoWorkflowsOptions } from './argoWorkflows';
 export { PIPELINE_FILE, PIPELINE_FORMATS, pipelineFiles } from './files';
 export type { PipelineFilesOptions, PipelineFormat } from './files';
+export * from './runs';

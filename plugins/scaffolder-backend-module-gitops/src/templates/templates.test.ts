@@ -608,7 +608,8 @@ describe('software templates', () => {
       ]);
       expect(pkg.scripts).toMatchObject({
         build: 'tsc -p tsconfig.json',
-        test: 'node --test "dist/**/*.test.js"',
+        // JUnit beside the usual output when the build sets JUNIT_REPORT.
+        test: 'node --test ${JUNIT_REPORT:+--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination="$JUNIT_REPORT"} "dist/**/*.test.js"',
       });
     });
 

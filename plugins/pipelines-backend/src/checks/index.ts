@@ -1,0 +1,1 @@
+export { GithubCheckRuns, type CheckRunsRunSource } from './GithubCheckRuns';

@@ -1,0 +1,141 @@
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+
+/** The knex client of the plugin's database. */
+export type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
+
+/** Tables of the store. */
+export const TABLES = {
+  deliveries: 'pipelines_deliveries',
+  runs: 'pipelines_runs',
+  steps: 'pipelines_steps',
+  logs: 'pipelines_log_chunks',
+} as const;
+
+/**
+ * The store's schema as knex migrations kept in code, as the githost
+ * plugin does (no migrations folder to ship). Add a migration, never change
+ * one. Times are epoch milliseconds (bigint), the same on SQLite and
+ * PostgreSQL; structured fields are JSON text.
+ */
+const MIGRATIONS: Record<
+  string,
+  { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
+> = {
+  '20261202_01_runs': {
+    async up(knex) {
+      // Every event acknowledged: recorded before the acknowledgement, turned
+      // into runs by a worker. The delivery id is the key: a redelivery
+      // records nothing.
+      await knex.schema.createTable(TABLES.deliveries, table => {
+        table.string('delivery_id', 100).primary();
+        table.string('topic', 100).notNullable();
+        table.text('payload').notNullable();
+        // pending → done | failed
+        table.string('state', 16).notNullable().index();
+        table.string('claimed_by', 64).nullable();
+        table.bigInteger('claimed_at').nullable();
+        table.integer('attempts').notNullable().defaultTo(0);
+        table.text('error').nullable();
+        table.bigInteger('received_at').notNullable();
+        table.bigInteger('processed_at').nullable();
+      });
+      await knex.schema.createTable(TABLES.runs, table => {
+        table.string('id', 36).primary();
+        table.string('entity_ref', 400).notNullable();
+        table.string('pipeline', 100).notNullable();
+        table.string('status', 16).notNullable();
+        // What triggered it; (trigger_key, entity_ref, pipeline) is unique:
+        // one run per delivery, component and pipeline, whatever the
+        // number of replicas receiving it.
+        table.string('trigger_key', 140).notNullable();
+        table.string('trigger_kind', 16).notNullable();
+        table.text('trigger').notNullable();
+        table.string('ref', 255).notNullable();
+        table.string('sha', 64).notNullable();
+        table.text('clone_url').nullable();
+        table.string('executor', 32).notNullable();
+        table.text('definition').nullable();
+        table.text('origin').nullable();
+        table.text('problems').nullable();
+        table.text('message').nullable();
+        table.text('tests').nullable();
+        table.string('rerun_of', 36).nullable();
+        table.boolean('cancel_requested').notNullable().defaultTo(false);
+        table.string('claimed_by', 64).nullable();
+        table.bigInteger('heartbeat_at').nullable();
+        table.bigInteger('created_at').notNullable();
+        table.bigInteger('started_at').nullable();
+        table.bigInteger('finished_at').nullable();
+        table.unique(['trigger_key', 'entity_ref', 'pipeline'], {
+          indexName: 'pipelines_runs_trigger_unique',
+        });
+        table.index(['entity_ref', 'created_at'], 'pipelines_runs_entity_idx');
+        table.index(['status'], 'pipelines_runs_status_idx');
+      });
+      await knex.schema.createTable(TABLES.steps, table => {
+        table.string('id', 36).primary();
+        table
+          .string('run_id', 36)
+          .notNullable()
+          .references('id')
+          .inTable(TABLES.runs)
+          .onDelete('CASCADE');
+        table.integer('stage_index').notNullable();
+        table.string('stage_name', 100).notNullable();
+        table.integer('task_index').notNullable();
+        table.string('task_name', 100).notNullable();
+        table.integer('step_index').notNullable();
+        table.string('action', 255).notNullable();
+        table.text('args').notNullable();
+        table.string('entrypoint', 255).nullable();
+        table.text('env').nullable();
+        table.string('status', 16).notNullable();
+        table.integer('exit_code').nullable();
+        table.text('message').nullable();
+        table.text('tests').nullable();
+        table.text('outputs').nullable();
+        table.bigInteger('log_bytes').notNullable().defaultTo(0);
+        table.boolean('truncated').notNullable().defaultTo(false);
+        // Kept from the run re-run from its failed step: not executed again.
+        table.boolean('reused').notNullable().defaultTo(false);
+        table.bigInteger('started_at').nullable();
+        table.bigInteger('finished_at').nullable();
+        table.index(['run_id'], 'pipelines_steps_run_idx');
+      });
+      await knex.schema.createTable(TABLES.logs, table => {
+        table
+          .string('step_id', 36)
+          .notNullable()
+          .references('id')
+          .inTable(TABLES.steps)
+          .onDelete('CASCADE');
+        table.bigInteger('offset').notNullable();
+        table.integer('length').notNullable();
+        table.binary('data').notNullable();
+        table.primary(['step_id', 'offset']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable(TABLES.logs);
+      await knex.schema.dropTable(TABLES.steps);
+      await knex.schema.dropTable(TABLES.runs);
+      await knex.schema.dropTable(TABLES.deliveries);
+    },
+  },
+};
+
+/** Brings the plugin's database to the latest schema. */
+export async function migrateStore(database: DatabaseService): Promise<Knex> {
+  const knex = await database.getClient();
+  if (!database.migrations?.skip) {
+    await knex.migrate.latest({
+      tableName: 'pipelines_knex_migrations',
+      migrationSource: {
+        getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+        getMigrationName: (migration: string) => migration,
+        getMigration: async (migration: string) => MIGRATIONS[migration],
+      },
+    });
+  }
+  return knex;
+}

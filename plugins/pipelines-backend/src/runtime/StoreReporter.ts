@@ -1,0 +1,148 @@
+import type { RunReporter, StepOutcome } from '@gitops/plugin-pipelines-node';
+import type { RunStore } from '../database/RunStore';
+
+/** Limits of the stored logs. */
+export interface LogLimits {
+  /** Bytes kept per step; the rest is dropped after one marker line. */
+  maxBytesPerStep: number;
+  /** Bytes buffered per step before a write to the database. */
+  chunkBytes: number;
+  /** Longest time output waits in the buffer, in milliseconds. */
+  flushMs: number;
+}
+
+/** @internal */
+export const DEFAULT_LOG_LIMITS: LogLimits = {
+  maxBytesPerStep: 16 * 1024 * 1024,
+  chunkBytes: 64 * 1024,
+  flushMs: 250,
+};
+
+const formatBytes = (n: number) =>
+  n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MB` : `${n} bytes`;
+
+class StepLog {
+  #buffer: Buffer[] = [];
+  #buffered = 0;
+  #stored = 0;
+  #dropped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly stepId: string,
+    private readonly store: RunStore,
+    private readonly limits: LogLimits,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async write(data: Buffer): Promise<void> {
+    if (this.#dropped) return;
+    const room = this.limits.maxBytesPerStep - this.#stored - this.#buffered;
+    if (data.length > room) {
+      if (room > 0) this.#push(data.subarray(0, room));
+      this.#push(
+        Buffer.from(
+          `\n[log truncated: the step printed more than ${formatBytes(
+            this.limits.maxBytesPerStep,
+          )}; the rest of its output is not kept]\n`,
+        ),
+      );
+      this.#dropped = true;
+      await this.flush(true);
+      return;
+    }
+    this.#push(data);
+    if (this.#buffered >= this.limits.chunkBytes) {
+      // Backpressure: the caller waits for the database.
+      await this.flush();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch(this.onError);
+      }, this.limits.flushMs);
+    }
+  }
+
+  #push(data: Buffer) {
+    this.#buffer.push(data);
+    this.#buffered += data.length;
+  }
+
+  flush(truncated = false): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const data = Buffer.concat(this.#buffer);
+    this.#buffer = [];
+    this.#buffered = 0;
+    this.#stored += data.length;
+    // Writes of one step stay in order.
+    this.#writing = this.#writing.then(async () => {
+      if (data.length || truncated) {
+        await this.store.appendLog(this.stepId, data, { truncated });
+      }
+    });
+    return this.#writing;
+  }
+}
+
+/**
+ * The reporter executors talk to: each call is stored before it returns;
+ * logs are buffered per step in bounded chunks, capped per step, and
+ * `log` waits for the database when the buffer is full, so a step printing
+ * fast cannot grow the backend's memory.
+ */
+export class StoreReporter implements RunReporter {
+  readonly #logs = new Map<string, StepLog>();
+
+  constructor(
+    private readonly options: {
+      store: RunStore;
+      limits: LogLimits;
+      onStepChange: (
+        stepId: string,
+        status: StepOutcome['status'] | 'running',
+      ) => void;
+      onError: (error: unknown) => void;
+    },
+  ) {}
+
+  #log(stepId: string): StepLog {
+    let log = this.#logs.get(stepId);
+    if (!log) {
+      log = new StepLog(
+        stepId,
+        this.options.store,
+        this.options.limits,
+        this.options.onError,
+      );
+      this.#logs.set(stepId, log);
+    }
+    return log;
+  }
+
+  async stepStarted(stepId: string): Promise<void> {
+    await this.options.store.stepStarted(stepId);
+    this.options.onStepChange(stepId, 'running');
+  }
+
+  async log(stepId: string, data: Buffer | string): Promise<void> {
+    await this.#log(stepId).write(
+      typeof data === 'string' ? Buffer.from(data) : data,
+    );
+  }
+
+  async stepFinished(stepId: string, outcome: StepOutcome): Promise<void> {
+    await this.#logs.get(stepId)?.flush();
+    this.#logs.delete(stepId);
+    await this.options.store.stepFinished(stepId, outcome);
+    this.options.onStepChange(stepId, outcome.status);
+  }
+
+  /** Stores what is still buffered (the run ends). */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.#logs.values()].map(l => l.flush()));
+  }
+}
