@@ -79,6 +79,8 @@ export class PushEventLog {
   readonly #logger: LoggerService;
   /** Publishing runs one at a time, so a row is never published twice in parallel. */
   #publishing: Promise<void> = Promise.resolve();
+  /** The run that has not started yet, if any. */
+  #waiting: Promise<void> | undefined;
 
   static async create(options: {
     database: DatabaseService;
@@ -123,27 +125,30 @@ export class PushEventLog {
     if (options.updates.length === 0) return [];
     const pusher = JSON.stringify(options.pusher);
     const refsBefore = JSON.stringify(options.refsBefore);
+    const rows = options.updates.map(update => ({
+      delivery_id: randomUUID(),
+      owner: options.owner,
+      name: options.name,
+      ref: update.ref,
+      before: update.before,
+      after: update.after,
+      state: 'pending',
+      pusher,
+      refs_before: refsBefore,
+    }));
     return this.#knex.transaction(async tx => {
-      const ids: number[] = [];
-      for (const update of options.updates) {
-        const deliveryId = randomUUID();
-        await tx(TABLE).insert({
-          delivery_id: deliveryId,
-          owner: options.owner,
-          name: options.name,
-          ref: update.ref,
-          before: update.before,
-          after: update.after,
-          state: 'pending',
-          pusher,
-          refs_before: refsBefore,
-        });
-        const row = await tx<PushEventRow>(TABLE)
-          .where({ delivery_id: deliveryId })
-          .first('id');
-        ids.push(row!.id);
+      const idOf = new Map<string, number>();
+      for (const part of inBatches(rows)) {
+        await tx(TABLE).insert(part);
+        const inserted = await tx<PushEventRow>(TABLE)
+          .whereIn(
+            'delivery_id',
+            part.map(row => row.delivery_id),
+          )
+          .select('id', 'delivery_id');
+        for (const row of inserted) idOf.set(row.delivery_id, row.id);
       }
-      return ids;
+      return rows.map(row => idOf.get(row.delivery_id)!);
     });
   }
 
@@ -159,9 +164,18 @@ export class PushEventLog {
     await this.#settleRows(rows, () => refsAfter);
   }
 
-  /** Publishes every accepted update not yet published, oldest first. */
+  /**
+   * Publishes every accepted update not yet published, oldest first. Runs
+   * take turns; calls made while a run waits for its turn share that run
+   * (it reads the record when it starts, so it sees their updates).
+   */
   publishAccepted(): Promise<void> {
-    const run = this.#publishing.then(() => this.#publishAll());
+    if (this.#waiting) return this.#waiting;
+    const run = this.#publishing.then(() => {
+      this.#waiting = undefined;
+      return this.#publishAll();
+    });
+    this.#waiting = run;
     this.#publishing = run.catch(() => {});
     return run;
   }
@@ -197,15 +211,24 @@ export class PushEventLog {
     rows: PushEventRow[],
     refsOf: (row: PushEventRow) => Record<string, string>,
   ) {
+    const accepted: number[] = [];
+    const dropped: number[] = [];
     for (const row of rows) {
       const now = refsOf(row)[row.ref] ?? ZERO_SHA;
       if (now === row.after && row.before !== row.after) {
-        await this.#knex(TABLE)
-          .where({ id: row.id, state: 'pending' })
-          .update({ state: 'accepted' });
+        accepted.push(row.id);
       } else {
-        await this.#knex(TABLE).where({ id: row.id }).delete();
+        dropped.push(row.id);
       }
+    }
+    for (const ids of inBatches(accepted)) {
+      await this.#knex(TABLE)
+        .whereIn('id', ids)
+        .andWhere({ state: 'pending' })
+        .update({ state: 'accepted' });
+    }
+    for (const ids of inBatches(dropped)) {
+      await this.#knex(TABLE).whereIn('id', ids).delete();
     }
   }
 
@@ -246,4 +269,13 @@ export class PushEventLog {
       );
     }
   }
+}
+
+/** Rows or ids per statement, within every database's limit on bound values. */
+function inBatches<T>(items: T[], size = 100): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    batches.push(items.slice(i, i + size));
+  }
+  return batches;
 }

@@ -125,7 +125,8 @@ export async function createRouter(
     const rule = branchProtectionFor(settings.branchProtection, owner, name);
     const branches = [...rule.branches];
     if (rule.defaultBranch) {
-      branches.push((await store.describe(owner, name)).defaultBranch);
+      // HEAD read from its file: no git process on the push's path.
+      branches.push(await store.defaultBranch(owner, name));
     }
     const protectedRefs = new Set(branches.map(b => `refs/heads/${b}`));
     const touched = commands.filter(c => protectedRefs.has(c.ref));

@@ -5,6 +5,9 @@ import { cleanupTempDirs, createGitClient, tempDir } from '@gitops/test-utils';
 import { GitRepositoryStore } from './GitRepositoryStore';
 import { ZERO_SHA } from './names';
 
+// Many git processes per test, on a machine that may be busy.
+jest.setTimeout(60_000);
+
 const author = { name: 'Ada', email: 'ada@example.com' };
 
 function sourceFolder(files: Record<string, string>): string {
@@ -196,6 +199,140 @@ describe('GitRepositoryStore', () => {
         otherRefs: [refs['refs/heads/master']],
       });
       expect(commits.map(c => c.message)).toEqual(['feature work']);
+    });
+
+    it('reads the default branch from HEAD', async () => {
+      expect(await store.defaultBranch('team-a', 'svc')).toBe('master');
+      await store.create('team-b', 'web', { defaultBranch: 'release/1.x' });
+      expect(await store.defaultBranch('team-b', 'web')).toBe('release/1.x');
+      await expect(
+        store.defaultBranch('team-a', 'missing'),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+    });
+
+    it('reads pushed commits with their files: merges against the first parent, empty commits, odd file names', async () => {
+      const { git } = createGitClient();
+      const work = tempDir();
+      await git([
+        'clone',
+        '--quiet',
+        store.repositoryPath('team-a', 'svc'),
+        work,
+      ]);
+      const commit = async (message: string, files: Record<string, string>) => {
+        for (const [file, content] of Object.entries(files)) {
+          fs.writeFileSync(path.join(work, file), content);
+        }
+        await git(['add', '--all'], work);
+        await git(['commit', '--quiet', '--allow-empty', '-m', message], work);
+        return git(['rev-parse', 'HEAD'], work);
+      };
+      await git(['checkout', '--quiet', '-b', 'side'], work);
+      const side = await commit('side work', { 'side.txt': 's\n' });
+      await git(['checkout', '--quiet', 'master'], work);
+      const odd = await commit('odd names\n\nwith a body', {
+        'new\nline.txt': 'x\n',
+        'ü and space.txt': 'y\n',
+        'catalog-info.yaml': 'kind: Group\n',
+      });
+      await git(
+        ['merge', '--quiet', '--no-ff', '-m', 'merge side', 'side'],
+        work,
+      );
+      const merge = await git(['rev-parse', 'HEAD'], work);
+      fs.rmSync(path.join(work, 'kubernetes'), { recursive: true });
+      const removal = await commit('remove kubernetes', {});
+      const empty = await commit('nothing changed', {});
+      await git(['push', '--quiet', 'origin', 'master'], work);
+
+      const update = { ref: 'refs/heads/master', before: first, after: empty };
+      const { commits, total } = await store.readCommits(
+        'team-a',
+        'svc',
+        update,
+        {
+          limit: 20,
+        },
+      );
+      expect(total).toBe(5);
+      // Newest first by commit date, then reversed: the two sides of the
+      // merge were committed in the same second, in either order.
+      expect(commits.slice(2).map(c => c.id)).toEqual([merge, removal, empty]);
+      expect(
+        commits
+          .slice(0, 2)
+          .map(c => c.id)
+          .sort(),
+      ).toEqual([odd, side].sort());
+      const byId = (id: string) => commits.find(c => c.id === id)!;
+      expect(
+        [odd, side, merge, removal, empty].map(byId).map(c => ({
+          id: c.id,
+          parents: c.parents,
+          message: c.message,
+          added: c.added,
+          removed: c.removed,
+          modified: c.modified,
+        })),
+      ).toEqual([
+        {
+          id: odd,
+          parents: [first],
+          message: 'odd names\n\nwith a body',
+          added: ['new\nline.txt', 'ü and space.txt'],
+          removed: [],
+          modified: ['catalog-info.yaml'],
+        },
+        {
+          id: side,
+          parents: [first],
+          message: 'side work',
+          added: ['side.txt'],
+          removed: [],
+          modified: [],
+        },
+        {
+          id: merge,
+          parents: [odd, side],
+          message: 'merge side',
+          // Against the first parent, as GitHub reports a merge.
+          added: ['side.txt'],
+          removed: [],
+          modified: [],
+        },
+        {
+          id: removal,
+          parents: [merge],
+          message: 'remove kubernetes',
+          added: [],
+          removed: ['kubernetes/deployment.yaml'],
+          modified: [],
+        },
+        {
+          id: empty,
+          parents: [removal],
+          message: 'nothing changed',
+          added: [],
+          removed: [],
+          modified: [],
+        },
+      ]);
+      expect(byId(odd).author).toEqual({
+        name: 'Test User',
+        email: 'test@example.com',
+        date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/),
+      });
+      expect(byId(odd).treeId).toMatch(/^[0-9a-f]{40}$/);
+
+      // Over the limit: the newest ones, oldest first, and the full count.
+      const newest = await store.readCommits('team-a', 'svc', update, {
+        limit: 2,
+      });
+      expect(newest.total).toBe(5);
+      expect(newest.commits.map(c => c.id)).toEqual([removal, empty]);
+      expect(await store.readCommit('team-a', 'svc', merge)).toEqual(
+        byId(merge),
+      );
     });
 
     it('refuses file paths that leave the repository or are options', async () => {

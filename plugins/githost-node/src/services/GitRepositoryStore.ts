@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,6 @@ import {
 import {
   CommitDirectoryOptions,
   CommitInfo,
-  CommitPerson,
   CreateRepositoryOptions,
   RefUpdate,
   RepositoryDetails,
@@ -184,17 +184,7 @@ export class GitRepositoryStore implements RepositoryStore {
 
   async describe(owner: string, name: string): Promise<RepositoryDetails> {
     const gitDir = await this.existingRepository(owner, name);
-    // HEAD is a one-line file in every bare repository the store creates
-    // (`ref: refs/heads/<branch>`): read without a git process, which every
-    // push pays for (branch protection, push events).
-    const symbolic = /^ref: refs\/heads\/(\S+)\n?$/.exec(
-      await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8'),
-    );
-    const defaultBranch = symbolic
-      ? symbolic[1]
-      : (
-          await runGitText(['symbolic-ref', '--quiet', 'HEAD'], { gitDir })
-        ).replace(/^refs\/heads\//, '');
+    const defaultBranch = await readDefaultBranch(gitDir);
     const headCommit = await this.tryRevParse(
       gitDir,
       `refs/heads/${defaultBranch}`,
@@ -211,6 +201,10 @@ export class GitRepositoryStore implements RepositoryStore {
       ...(headCommit ? { headCommit } : {}),
       ...(description ? { description } : {}),
     };
+  }
+
+  async defaultBranch(owner: string, name: string): Promise<string> {
+    return readDefaultBranch(await this.existingRepository(owner, name));
   }
 
   async resolveRef(owner: string, name: string, ref: string): Promise<string> {
@@ -494,27 +488,24 @@ export class GitRepositoryStore implements RepositoryStore {
     } else {
       throw new InputError(`Invalid object name ${JSON.stringify(before)}`);
     }
-    const total = Number(
-      await runGitText(['rev-list', '--count', ...range], { gitDir }),
-    );
-    // --max-count keeps the newest commits, --reverse then lists them oldest first.
-    const ids = (
-      await runGitText(
-        [
-          'rev-list',
-          '--reverse',
-          `--max-count=${Math.max(0, Math.floor(options.limit))}`,
-          ...range,
-        ],
-        { gitDir },
-      )
-    )
-      .split('\n')
-      .filter(Boolean);
-    const commits: CommitInfo[] = [];
-    for (const id of ids) {
-      commits.push(await readCommit(gitDir, id));
-    }
+    const limit = Math.max(0, Math.floor(options.limit));
+    // One git process for the commits and their files; --max-count keeps
+    // the newest commits, --reverse then lists them oldest first.
+    const commits =
+      limit > 0
+        ? await logCommits(gitDir, [
+            '--reverse',
+            `--max-count=${limit}`,
+            ...range,
+          ])
+        : [];
+    // Fewer than the limit: that is all of them, nothing more to count.
+    const total =
+      commits.length < limit
+        ? commits.length
+        : Number(
+            await runGitText(['rev-list', '--count', ...range], { gitDir }),
+          );
     return { commits, total };
   }
 
@@ -524,7 +515,14 @@ export class GitRepositoryStore implements RepositoryStore {
     rev: string,
   ): Promise<CommitInfo> {
     const commit = await this.resolveRef(owner, name, rev);
-    return readCommit(this.repositoryPath(owner, name), commit);
+    const [info] = await logCommits(this.repositoryPath(owner, name), [
+      '--no-walk',
+      commit,
+    ]);
+    if (!info) {
+      throw new NotFoundError(`No commit ${rev} in ${owner}/${name}`);
+    }
+    return info;
   }
 
   async isAncestor(
@@ -752,70 +750,100 @@ function parseLsTree(out: Buffer, long: boolean): LsTreeEntry[] {
   return entries;
 }
 
-async function readCommit(gitDir: string, id: string): Promise<CommitInfo> {
-  const raw = (
+/**
+ * The branch HEAD points at. HEAD is a one-line file in every bare
+ * repository the store creates (`ref: refs/heads/<branch>`): read without a
+ * git process, which every push pays for (branch protection, push events).
+ */
+async function readDefaultBranch(gitDir: string): Promise<string> {
+  const symbolic = /^ref: refs\/heads\/(\S+)\n?$/.exec(
+    await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8'),
+  );
+  if (symbolic) return symbolic[1];
+  return (
+    await runGitText(['symbolic-ref', '--quiet', 'HEAD'], { gitDir })
+  ).replace(/^refs\/heads\//, '');
+}
+
+/**
+ * Commits with the files each changed against its first parent (as GitHub
+ * reports merge commits), from one `git log` however many there are.
+ * `revisions` are log options and full object names only. Each commit's
+ * fields are framed by markers holding a random nonce, so that no commit
+ * message or file name can forge the framing.
+ */
+async function logCommits(
+  gitDir: string,
+  revisions: string[],
+): Promise<CommitInfo[]> {
+  const nonce = randomBytes(16).toString('hex');
+  const begin = `\0${nonce}<\0`;
+  const end = `\0${nonce}>`;
+  const format = [
+    `%x00${nonce}<`,
+    // id, tree, parents, author name/email/date, committer name/email/date, message
+    '%H',
+    '%T',
+    '%P',
+    '%an',
+    '%ae',
+    '%aI',
+    '%cn',
+    '%ce',
+    '%cI',
+    `%B%x00${nonce}>`,
+  ].join('%x00');
+  const out = (
     await runGit(
       [
-        'show',
-        '-s',
-        '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
-        id,
+        'log',
+        '-z',
+        `--format=${format}`,
+        '--name-status',
+        '--no-renames',
+        '--root',
+        '--diff-merges=first-parent',
+        ...revisions,
       ],
       { gitDir },
     )
   ).toString('utf8');
-  const fields = raw.split('\0');
-  const [sha, treeId, parentList, an, ae, ad, cn, ce, cd] = fields;
-  const message = fields.slice(9).join('\0').replace(/\n+$/, '');
-  const parents = parentList.split(' ').filter(Boolean);
-  const author: CommitPerson = { name: an, email: ae, date: ad };
-  const committer: CommitPerson = { name: cn, email: ce, date: cd };
-
-  // Changes against the first parent, as GitHub reports merge commits.
-  const diffArgs = parents.length
-    ? [
-        'diff-tree',
-        '-r',
-        '-z',
-        '--no-renames',
-        '--name-status',
-        parents[0],
-        sha,
-      ]
-    : [
-        'diff-tree',
-        '-r',
-        '-z',
-        '--no-renames',
-        '--name-status',
-        '--no-commit-id',
-        '--root',
-        sha,
-      ];
-  const diff = (await runGit(diffArgs, { gitDir }))
-    .toString('utf8')
-    .split('\0');
-  const added: string[] = [];
-  const removed: string[] = [];
-  const modified: string[] = [];
-  for (let i = 0; i + 1 < diff.length; i += 2) {
-    const status = diff[i];
-    const file = diff[i + 1];
-    if (status === 'A') added.push(file);
-    else if (status === 'D') removed.push(file);
-    else if (status) modified.push(file);
+  const commits: CommitInfo[] = [];
+  for (const chunk of out.split(begin).slice(1)) {
+    const close = chunk.indexOf(end);
+    if (close < 0) {
+      throw new Error(`Unexpected output of git log in ${gitDir}`);
+    }
+    const fields = chunk.slice(0, close).split('\0');
+    const [sha, treeId, parentList, an, ae, ad, cn, ce, cd] = fields;
+    const message = fields.slice(9).join('\0').replace(/\n+$/, '');
+    // After the marker: `\0\n` then `<status>\0<path>\0` pairs when the
+    // commit changed files; a lone `\0` (or nothing) when it did not.
+    const rest = chunk.slice(close + end.length);
+    const diff = rest.startsWith('\0\n') ? rest.slice(2).split('\0') : [];
+    const added: string[] = [];
+    const removed: string[] = [];
+    const modified: string[] = [];
+    for (let i = 0; i + 1 < diff.length && diff[i]; i += 2) {
+      const status = diff[i];
+      const file = diff[i + 1];
+      if (status === 'A') added.push(file);
+      else if (status === 'D') removed.push(file);
+      else modified.push(file);
+    }
+    commits.push({
+      id: sha,
+      treeId,
+      parents: parentList.split(' ').filter(Boolean),
+      message,
+      author: { name: an, email: ae, date: ad },
+      committer: { name: cn, email: ce, date: cd },
+      added,
+      removed,
+      modified,
+    });
   }
-  return {
-    id: sha,
-    treeId,
-    parents,
-    message,
-    author,
-    committer,
-    added,
-    removed,
-    modified,
-  };
+  return commits;
 }
 
 function assertPerson(

@@ -64,7 +64,7 @@ export async function publishPushEvents(options: {
 }): Promise<GithubPushEventPayload[]> {
   const { store, urls, events, owner, name, updates, pusher } = options;
   if (updates.length === 0) return [];
-  const { defaultBranch } = await store.describe(owner, name);
+  const defaultBranch = await store.defaultBranch(owner, name);
   const payloads: GithubPushEventPayload[] = [];
   for (const [index, update] of updates.entries()) {
     const deleted = update.after === ZERO_SHA;
@@ -78,21 +78,26 @@ export async function publishPushEvents(options: {
         const otherRefs = Object.entries(options.refsBefore ?? {})
           .filter(([ref]) => ref !== update.ref)
           .map(([, sha]) => sha);
-        commits = (
-          await store.readCommits(owner, name, update, {
-            limit: MAX_PUSH_COMMITS,
-            otherRefs,
-          })
-        ).commits;
+        const read = await store.readCommits(owner, name, update, {
+          limit: MAX_PUSH_COMMITS,
+          otherRefs,
+        });
+        commits = read.commits;
         // The newest pushed commit is usually the head: read it once.
         headCommit = commits.find(c => c.id === update.after);
         if (!created) {
-          forced = !(await store.isAncestor(
-            owner,
-            name,
-            update.before,
-            update.after,
-          ));
+          // `before` is an ancestor of `after` exactly when one of the
+          // commits in before..after has it as a parent; that needs every
+          // commit of the range, else git is asked.
+          forced =
+            read.total <= commits.length
+              ? !commits.some(c => c.parents.includes(update.before))
+              : !(await store.isAncestor(
+                  owner,
+                  name,
+                  update.before,
+                  update.after,
+                ));
         }
       }
       headCommit ??= await store.readCommit(owner, name, update.after);

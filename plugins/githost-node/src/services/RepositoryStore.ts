@@ -141,6 +141,12 @@ export interface RepositoryStore {
   describe(owner: string, name: string): Promise<RepositoryDetails>;
 
   /**
+   * The branch HEAD points at, without the rest of
+   * {@link RepositoryStore.describe} (read on every push, so kept cheap).
+   */
+  defaultBranch(owner: string, name: string): Promise<string>;
+
+  /**
    * The commit a ref resolves to: `refs/heads/X`, else `refs/tags/X`, else a
    * full commit id. A short name that is both a branch and a tag is refused
    * (ConflictError) with the reason.

@@ -4,6 +4,9 @@ import { cleanupTempDirs, tempDir } from '@gitops/test-utils';
 import { GitRepositoryStore } from './GitRepositoryStore';
 import { runGit } from './git';
 
+// Many git processes per test, on a machine that may be busy.
+jest.setTimeout(60_000);
+
 const author = { name: 'Ada', email: 'ada@example.com' };
 
 afterAll(() => cleanupTempDirs());
