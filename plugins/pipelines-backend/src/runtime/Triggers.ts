@@ -68,7 +68,8 @@ const originOf = (expanded: PipelineAtCommit): PipelineOrigin =>
       }
     : { template: 'custom' };
 
-const isMissingBuildInfo = (problems: DescriptorProblem[]) =>
+/** The only problem is that build-info.yaml is absent: nothing to build. */
+export const isMissingBuildInfo = (problems: DescriptorProblem[]) =>
   problems.length > 0 &&
   problems.every(
     p => p.file === DESCRIPTOR_FILES.build && p.message.startsWith('missing'),

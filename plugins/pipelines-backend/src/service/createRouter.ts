@@ -29,7 +29,11 @@ import {
 import type { Request, Response } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import type { RunStore } from '../database/RunStore';
-import { repositoryOfEntity, Triggers } from '../runtime/Triggers';
+import {
+  isMissingBuildInfo,
+  repositoryOfEntity,
+  Triggers,
+} from '../runtime/Triggers';
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -205,6 +209,14 @@ export async function createRouter(options: RouterOptions) {
       },
     });
     if (!expanded.ok) {
+      if (isMissingBuildInfo(expanded.problems)) {
+        // The tab shows how to add one.
+        throw new NotFoundError(
+          `${entityRef} has no build-info.yaml at ${
+            remote.ref
+          } (${remote.sha.slice(0, 7)})`,
+        );
+      }
       res.json({
         ref: remote.ref,
         sha: remote.sha,

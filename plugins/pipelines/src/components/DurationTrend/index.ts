@@ -1,0 +1,1 @@
+export { DurationTrend } from './DurationTrend';

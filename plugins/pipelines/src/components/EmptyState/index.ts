@@ -1,0 +1,5 @@
+export {
+  BUILD_INFO_SNIPPET,
+  BuildInfoEmptyState,
+  BuildInfoProblems,
+} from './EmptyState';

@@ -1,0 +1,1 @@
+export { ExpandedPipelineView } from './ExpandedPipelineView';

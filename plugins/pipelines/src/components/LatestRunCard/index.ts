@@ -1,0 +1,1 @@
+export { LatestRunCard } from './LatestRunCard';
