@@ -6,7 +6,10 @@
  * JSON event per line, exactly as the events service would hand them over.
  *
  * Run with: node --require @backstage/cli-node/config/nodeTransform.cjs
- *   replica.ts <instance> <knex connection JSON> <executions file>
+ *   replica.ts <instance> <knex connection JSON> <executions file> [hang]
+ *
+ * With `hang`, the executor logs a line and never returns: the test kills
+ * the process (kill -9) mid-step.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -45,7 +48,8 @@ export const replicaEntity: Entity = {
 };
 
 async function main() {
-  const [instance, connection, executions] = process.argv.slice(2);
+  const [instance, connection, executions, mode] = process.argv.slice(2);
+  const hang = mode === 'hang';
   const knex = knexFactory({
     client: 'pg',
     connection: JSON.parse(connection),
@@ -74,6 +78,11 @@ async function main() {
       id: 'recording',
       async execute(request, reporter) {
         fs.appendFileSync(executions, `${request.runId} ${instance}\n`);
+        if (hang) {
+          await reporter.stepStarted(request.steps[0].id);
+          await reporter.log(request.steps[0].id, 'npm ci: half way\n');
+          return new Promise(() => {});
+        }
         for (const step of request.steps) {
           await reporter.stepStarted(step.id);
           await reporter.stepFinished(step.id, { status: 'succeeded' });
@@ -85,7 +94,7 @@ async function main() {
     instanceId: instance,
     maxConcurrentRuns: 2,
     logLimits: DEFAULT_LOG_LIMITS,
-    timings: { pollMs: 50, heartbeatMs: 500, staleMs: 10_000 },
+    timings: { pollMs: 50, heartbeatMs: 500, staleMs: 3_000 },
     onChange: () => {},
   });
   const triggers = new Triggers({
