@@ -41,7 +41,9 @@ export const createOpenApiRouter = async (
   const squash = s => s.replace(/[\s'",]/g, '');
   if (check) {
     if (squash(current) !== squash(text)) {
-      console.error(`${target} is not up to date with ${source}: run node scripts/openapi-spec.js ${pkg}`);
+      console.error(
+        `${target} is not up to date with ${source}: run node scripts/openapi-spec.js ${pkg}`,
+      );
       stale++;
     }
   } else {
