@@ -18,7 +18,6 @@ import type {
   DatabaseService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
@@ -27,25 +26,10 @@ import { RunStore } from '../database/RunStore';
 import { RunWorker } from '../runtime/RunWorker';
 import { Triggers } from '../runtime/Triggers';
 import { DEFAULT_LOG_LIMITS } from '../runtime/StoreReporter';
+import { entity, REPO } from './fixtures';
 
-export const REPLICA_REPO = 'https://github.com/team-a/svc';
-
-export const replicaEntity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'svc',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/managed-by-location': `url:${REPLICA_REPO}/blob/main/catalog-info.yaml`,
-    },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-};
+/** The repository the replicas' deliveries are about (the fixtures' component). */
+export const REPLICA_REPO = REPO;
 
 async function main() {
   const [instance, connection, executions, mode] = process.argv.slice(2);
@@ -99,7 +83,7 @@ async function main() {
   });
   const triggers = new Triggers({
     store,
-    catalog: catalogServiceMock({ entities: [replicaEntity] }),
+    catalog: catalogServiceMock({ entities: [entity] }),
     reader: {
       async readUrl(url: string) {
         const m = /\/blob\/[0-9a-f]{40}\/(.+)$/.exec(url);

@@ -700,6 +700,34 @@ export class RunStore {
     });
   }
 
+  /**
+   * Stores a chunk at a known offset (the step's only writer keeps count):
+   * one insert and one update, no read.
+   */
+  async appendLogAt(
+    stepId: string,
+    offset: number,
+    data: Buffer,
+    options: { truncated?: boolean } = {},
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      if (data.length > 0) {
+        await tx(TABLES.logs).insert({
+          step_id: stepId,
+          offset,
+          length: data.length,
+          data,
+        });
+      }
+      await tx(TABLES.steps)
+        .where({ id: stepId })
+        .update({
+          log_bytes: offset + data.length,
+          ...(options.truncated ? { truncated: true } : {}),
+        });
+    });
+  }
+
   /** A byte range of a step's log, aligned to UTF-8 characters. */
   async readLog(
     runId: string,

@@ -14,7 +14,7 @@ export interface LogLimits {
 /** @internal */
 export const DEFAULT_LOG_LIMITS: LogLimits = {
   maxBytesPerStep: 16 * 1024 * 1024,
-  chunkBytes: 64 * 1024,
+  chunkBytes: 512 * 1024,
   flushMs: 250,
 };
 
@@ -28,6 +28,8 @@ class StepLog {
   #dropped = false;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** Chunks handed to the database and not yet stored. */
+  #inflight = 0;
 
   constructor(
     private readonly stepId: string,
@@ -54,8 +56,11 @@ class StepLog {
     }
     this.#push(data);
     if (this.#buffered >= this.limits.chunkBytes) {
-      // Backpressure: the caller waits for the database.
-      await this.flush();
+      // One chunk is written while the next fills; with two in flight the
+      // caller waits for the database (backpressure), so at most about
+      // three chunks of a step are in memory.
+      const written = this.flush();
+      if (this.#inflight > 1) await written;
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
@@ -77,11 +82,17 @@ class StepLog {
     const data = Buffer.concat(this.#buffer);
     this.#buffer = [];
     this.#buffered = 0;
+    const offset = this.#stored;
     this.#stored += data.length;
-    // Writes of one step stay in order.
+    if (!data.length && !truncated) return this.#writing;
+    this.#inflight++;
+    // Writes of one step stay in order; this reporter is the step's only
+    // writer, so it knows where each chunk goes.
     this.#writing = this.#writing.then(async () => {
-      if (data.length || truncated) {
-        await this.store.appendLog(this.stepId, data, { truncated });
+      try {
+        await this.store.appendLogAt(this.stepId, offset, data, { truncated });
+      } finally {
+        this.#inflight--;
       }
     });
     return this.#writing;
