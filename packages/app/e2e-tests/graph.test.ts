@@ -56,6 +56,7 @@ test('the e2e catalog registers every location of app-config.yaml', () => {
   expect(targets('app-config.e2e.yaml')).toEqual([
     ...dev,
     '../app/e2e-tests/fixtures/fleet/catalog-info.yaml',
+    '../app/e2e-tests/fixtures/platform-service/catalog-info.yaml',
   ]);
 });
 

@@ -7,19 +7,17 @@ import type {
   AuthService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  assertError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { assertError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { filesToText } from '@gitops/descriptors-common';
-import { expandPipelineAtCommit } from '@gitops/descriptors-node';
+import { fileProblem, filesToText } from '@gitops/descriptors-common';
+import {
+  expandPipelineAtCommit,
+  LOCATION_ANNOTATIONS,
+} from '@gitops/descriptors-node';
 import {
   pipelineFiles,
   pipelinesRunReadPermission,
@@ -195,9 +193,18 @@ export async function createRouter(options: RouterOptions) {
     if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
     const repo = repositoryOfEntity(entity);
     if (!repo) {
-      throw new InputError(
-        `${entityRef} has no url: location annotation naming its repository`,
-      );
+      // Registered from a file, not a repository: nothing can build it, and
+      // the tab says why.
+      res.json({
+        ref: req.query.ref ?? '',
+        problems: [
+          fileProblem(
+            'catalog-info.yaml',
+            `${entityRef} is not registered from a repository (no url: ${LOCATION_ANNOTATIONS.managedBy} or ${LOCATION_ANNOTATIONS.source}); builds run for components whose files live in a git repository`,
+          ),
+        ],
+      });
+      return;
     }
     const remote = await triggers.resolveRef(repo.cloneUrl, req.query.ref);
     const expanded = await expandPipelineAtCommit(reader, entity, remote.sha, {

@@ -1,5 +1,8 @@
 import path from 'node:path';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { sortedStrings } from '@gitops/descriptors-common';
 import {
   expandRepositoryPipeline,
@@ -15,6 +18,15 @@ import {
 } from './workspace';
 
 /**
+ * How `gitops:pipeline:expand` also writes the pipeline into the workspace.
+ * Declared rather than inferred from the zod enum, so the API report does
+ * not depend on the order TypeScript happens to print a union in.
+ *
+ * @public
+ */
+export type PipelineWriteAs = 'none' | 'github-actions' | 'argo-workflows';
+
+/**
  * `gitops:pipeline:expand`: expands build-info.yaml into the full pipeline
  * (Tingle format), and optionally writes GitHub Actions workflows or Argo
  * Workflows into the workspace: the files `gitops expand-pipeline` writes,
@@ -22,7 +34,11 @@ import {
  *
  * @public
  */
-export function createExpandPipelineAction() {
+export function createExpandPipelineAction(): TemplateAction<
+  { writeAs: PipelineWriteAs; path: string },
+  { pipeline: string; pipelineNames: string[]; files: string[] },
+  'v2'
+> {
   return createTemplateAction({
     id: 'gitops:pipeline:expand',
     description:
