@@ -41,9 +41,9 @@ const databases = createTestDatabases();
 /** Test executor: the test decides each step's fate by its args. */
 const executed: ExecutionRequest[] = [];
 let release: (() => void) | undefined;
-async function scripted(request: ExecutionRequest, reporter: RunReporter) {
-  executed.push(request);
-  for (const step of request.steps) {
+async function scripted(run: ExecutionRequest, reporter: RunReporter) {
+  executed.push(run);
+  for (const step of run.steps) {
     if (step.reuse) {
       await reporter.stepFinished(step.id, {
         status: 'skipped',
@@ -56,11 +56,7 @@ async function scripted(request: ExecutionRequest, reporter: RunReporter) {
       step.id,
       `\u001b[32m$ npm ${step.step.args?.join(' ')}\u001b[0m\n`,
     );
-    if (
-      step.step.args?.[0] === 'test' &&
-      request.source.sha === GOOD &&
-      !release
-    ) {
+    if (step.step.args?.[0] === 'test' && run.source.sha === GOOD && !release) {
       await reporter.log(step.id, 'not ok 1 - greets by name\n');
       await reporter.stepFinished(step.id, {
         status: 'failed',

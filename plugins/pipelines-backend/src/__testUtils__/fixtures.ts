@@ -72,7 +72,7 @@ export const pushEvent = (deliveryId: string, after: string): EventParams => ({
   topic: 'github.push',
   eventPayload: {
     ref: 'refs/heads/main',
-    before: '0'.repeat(39) + '1',
+    before: `${'0'.repeat(39)}1`,
     after,
     repository: {
       name: 'svc',

@@ -837,7 +837,11 @@ function utf8Boundary(bytes: Buffer): number {
   for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i--) {
     const b = bytes[i];
     if ((b & 0xc0) === 0x80) continue; // continuation byte
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    // The length of the character this byte starts.
+    let need = 1;
+    if (b >= 0xf0) need = 4;
+    else if (b >= 0xe0) need = 3;
+    else if (b >= 0xc0) need = 2;
     return bytes.length - i >= need ? bytes.length : i;
   }
   return bytes.length;
