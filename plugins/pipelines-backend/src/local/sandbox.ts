@@ -114,16 +114,13 @@ export function bwrapArguments(spec: SandboxSpec): string[] {
       args.push('--ro-bind', `/etc/${entry}`, `/etc/${entry}`);
     }
   }
+  // The private /tmp before the tools: a tool that lives under /tmp (a
+  // checkout there) is bound on top of it instead of hidden by it.
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const tool of spec.readOnly) {
     if (!tool.startsWith('/usr/')) args.push('--ro-bind', tool, tool);
   }
   args.push(
-    '--proc',
-    '/proc',
-    '--dev',
-    '/dev',
-    '--tmpfs',
-    '/tmp',
     '--bind',
     spec.workspace,
     SANDBOX_WORKSPACE,

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -135,9 +135,13 @@ describe('RunPage', () => {
   it('hides every trigger button when the permission is denied', async () => {
     await renderRunPage({ authorize: AuthorizeResult.DENY });
     await screen.findByText(/not ok 12/);
-    for (const name of ['Re-run', 'Re-run failed', 'Cancel']) {
-      expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
-    }
+    // usePermission may first answer from its cache (an earlier test's
+    // ALLOW for the same entity), then from the permission API.
+    await waitFor(() => {
+      for (const name of ['Re-run', 'Re-run failed', 'Cancel']) {
+        expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+      }
+    });
   });
 
   it('shows the positioned problems of an invalid build-info.yaml', async () => {
