@@ -43,11 +43,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn, ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+// The component and repository of the plugin's tests: one catalog-info.yaml.
+import {
+  catalogInfo,
+  entity,
+  REPO,
+} from '../plugins/pipelines-backend/src/__testUtils__/fixtures';
 
 const PHASE_LIMIT_MS = 5 * 60_000;
 /** GitHub gives up on a delivery not answered within 10 s. */
 const DELIVERY_DEADLINE_MS = 10_000;
-const REPO = 'https://github.com/team-a/svc';
 const ENTITY_RUNS = '/api/pipelines/entities/component/default/svc/runs';
 /** A line of 64 bytes, repeated by `yes`, cut at the size asked for. */
 const LOG_LINE =
@@ -98,32 +103,6 @@ async function child(configPath: string) {
   ).benchPlan;
   process.argv.push('--config', configPath);
 
-  const entity = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'svc',
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': `url:${REPO}/blob/main/catalog-info.yaml`,
-        'backstage.io/source-location': `url:${REPO}/tree/main/`,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
-  const catalogInfo = `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: svc
-spec:
-  type: service
-  owner: group:default/team-a
-  lifecycle: production
-`;
   const reader = {
     async readUrl(url: string) {
       const match = /\/blob\/([0-9a-f]{40})\/(.+)$/.exec(url);

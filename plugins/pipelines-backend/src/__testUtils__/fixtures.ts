@@ -30,7 +30,7 @@ export const entity: Entity = {
   },
 };
 
-const catalogInfo = `apiVersion: backstage.io/v1alpha1
+export const catalogInfo = `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: svc

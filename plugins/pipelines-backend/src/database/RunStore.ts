@@ -430,6 +430,7 @@ export class RunStore {
     Array<{
       id: string;
       key: string;
+      stage: number;
       status: StepStatus;
       outputs?: Record<string, string>;
     }>
@@ -444,6 +445,7 @@ export class RunStore {
         task: r.task_index,
         index: r.step_index,
       }),
+      stage: r.stage_index,
       status: r.status,
       outputs: json(r.outputs),
     }));
@@ -677,27 +679,12 @@ export class RunStore {
     data: Buffer,
     options: { truncated?: boolean } = {},
   ): Promise<number> {
-    return this.knex.transaction(async tx => {
-      const row = await tx<StepRow>(TABLES.steps)
-        .where({ id: stepId })
-        .first('log_bytes');
-      const offset = Number(row?.log_bytes ?? 0);
-      if (data.length > 0) {
-        await tx(TABLES.logs).insert({
-          step_id: stepId,
-          offset,
-          length: data.length,
-          data,
-        });
-      }
-      await tx(TABLES.steps)
-        .where({ id: stepId })
-        .update({
-          log_bytes: offset + data.length,
-          ...(options.truncated ? { truncated: true } : {}),
-        });
-      return offset + data.length;
-    });
+    const row = await this.knex<StepRow>(TABLES.steps)
+      .where({ id: stepId })
+      .first('log_bytes');
+    const offset = Number(row?.log_bytes ?? 0);
+    await this.appendLogAt(stepId, offset, data, options);
+    return offset + data.length;
   }
 
   /**

@@ -27,7 +27,6 @@ import type {
   RunTrigger,
 } from '@gitops/plugin-pipelines-common';
 import type { RunStore } from '../database/RunStore';
-import { stepKey } from '../database/RunStore';
 import { pipelinesForEvent } from './selection';
 import { lsRemote } from './git';
 
@@ -60,7 +59,10 @@ export function repositoryOfEntity(
   return undefined;
 }
 
-const originOf = (expanded: PipelineAtCommit): PipelineOrigin =>
+/** Where an expanded pipeline came from, as runs store and show it. */
+export const originOf = (
+  expanded: Pick<PipelineAtCommit, 'origin'>,
+): PipelineOrigin =>
   expanded.origin.kind === 'template'
     ? {
         template: expanded.origin.type,
@@ -372,14 +374,10 @@ export class Triggers {
       }
       // Only whole stages before the failed step's stage are kept: tasks of
       // the failed stage ran in parallel workspaces and run again.
-      const failedStage = Number(steps[failedAt].key.split('/')[0]);
+      const failedStage = steps[failedAt].stage;
       reuse = new Map(
         steps
-          .filter(
-            s =>
-              Number(s.key.split('/')[0]) < failedStage &&
-              s.status === 'succeeded',
-          )
+          .filter(s => s.stage < failedStage && s.status === 'succeeded')
           .map(s => [s.key, s.outputs ?? {}]),
       );
     }
@@ -405,5 +403,3 @@ export class Triggers {
     return run;
   }
 }
-
-export { stepKey };

@@ -29,6 +29,7 @@ import { createOpenApiRouter } from '../schema/openapi.generated';
 import type { RunStore } from '../database/RunStore';
 import {
   isMissingBuildInfo,
+  originOf,
   repositoryOfEntity,
   Triggers,
 } from '../runtime/Triggers';
@@ -231,15 +232,12 @@ export async function createRouter(options: RouterOptions) {
       });
       return;
     }
-    const { pipeline, origin } = expanded.value;
+    const { pipeline } = expanded.value;
     const files = { component: entity.metadata.name };
     res.json({
       ref: remote.ref,
       sha: remote.sha,
-      origin:
-        origin.kind === 'template'
-          ? { template: origin.type, options: { ...origin.options } }
-          : { template: 'custom' },
+      origin: originOf(expanded.value),
       pipelines: pipeline.pipelines as unknown as Record<string, unknown>[],
       yaml: filesToText(pipelineFiles(pipeline, 'tingle', files)),
       githubActions: filesToText(
