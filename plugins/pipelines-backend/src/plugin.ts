@@ -27,6 +27,7 @@ import {
 import { migrateStore } from './database/migrations';
 import { RunStore } from './database/RunStore';
 import { readPipelinesConfig } from './config';
+import { LiveLogs } from './runtime/LiveLogs';
 import { RunWorker } from './runtime/RunWorker';
 import { Triggers } from './runtime/Triggers';
 import { Pump } from './runtime/Pump';
@@ -146,8 +147,10 @@ export const pipelinesPlugin = createBackendPlugin({
           checks.onChange(run);
         };
 
+        const live = new LiveLogs();
         const worker = new RunWorker({
           store,
+          live,
           executor,
           logger,
           instanceId,
@@ -190,6 +193,7 @@ export const pipelinesPlugin = createBackendPlugin({
             catalog: deps.catalog,
             reader: deps.reader,
             logger,
+            live,
           }),
         );
 

@@ -654,10 +654,9 @@ export class RunStore {
       .update({ status: 'running', started_at: this.now() });
   }
 
+  /** One update: outputs kept unless given, started_at kept if set. */
   async stepFinished(stepId: string, outcome: StepOutcome): Promise<void> {
-    const current = await this.knex<StepRow>(TABLES.steps)
-      .where({ id: stepId })
-      .first('outputs', 'started_at');
+    const now = this.now();
     await this.knex(TABLES.steps)
       .where({ id: stepId })
       .update({
@@ -667,9 +666,9 @@ export class RunStore {
         tests: outcome.tests ? JSON.stringify(outcome.tests) : null,
         outputs: outcome.outputs
           ? JSON.stringify(outcome.outputs)
-          : current?.outputs ?? null,
-        started_at: current?.started_at ?? this.now(),
-        finished_at: this.now(),
+          : this.knex.ref('outputs'),
+        started_at: this.knex.raw('COALESCE(??, ?)', ['started_at', now]),
+        finished_at: now,
       });
   }
 
@@ -819,7 +818,8 @@ export function planSteps(
   );
 }
 
-function utf8Boundary(bytes: Buffer): number {
+/** The length of `bytes` without an incomplete UTF-8 character at its end. */
+export function utf8Boundary(bytes: Buffer): number {
   // Look back at most 3 bytes for the start of a multi-byte character.
   for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i--) {
     const b = bytes[i];

@@ -18,7 +18,7 @@ import { ActionRegistry, ResolvedAction } from './actions';
 import { publishImage, publishStatic, recordDeployRequest } from './builtins';
 import { LocalExecutorSettings, readLocalExecutorConfig } from './config';
 import { mergeReports, parseJUnit } from './junit';
-import { formatBytes, ProcessResult, runSandboxed } from './process';
+import { formatBytes, ProcessResult, TaskSandbox } from './process';
 import {
   findBwrap,
   findExecutable,
@@ -227,6 +227,33 @@ export class LocalExecutor implements PipelineExecutor {
     workspace: string,
     outputs: Record<string, string>,
   ): Promise<StepEnd> {
+    // The task's sandbox: started by its first sandboxed step, reused by
+    // the next ones that need the same tools and network, ended here.
+    const sandbox = this.bwrapPath
+      ? new TaskSandbox(this.bwrapPath, workspace)
+      : undefined;
+    try {
+      return await this.runTaskSteps(
+        request,
+        reporter,
+        steps,
+        workspace,
+        outputs,
+        sandbox,
+      );
+    } finally {
+      sandbox?.close();
+    }
+  }
+
+  private async runTaskSteps(
+    request: ExecutionRequest,
+    reporter: RunReporter,
+    steps: PlannedStep[],
+    workspace: string,
+    outputs: Record<string, string>,
+    sandbox: TaskSandbox | undefined,
+  ): Promise<StepEnd> {
     let end: StepEnd = 'succeeded';
     let failedAt: number | undefined;
     let cloned = false;
@@ -279,9 +306,14 @@ export class LocalExecutor implements PipelineExecutor {
         }
       }
       try {
-        outcome = await this.runStep(request, reporter, planned, workspace, {
-          ...outputs,
-        });
+        outcome = await this.runStep(
+          request,
+          reporter,
+          planned,
+          workspace,
+          { ...outputs },
+          sandbox,
+        );
       } catch (error) {
         if (request.signal.aborted) {
           outcome = { status: 'cancelled', message: 'The run was cancelled.' };
@@ -313,6 +345,7 @@ export class LocalExecutor implements PipelineExecutor {
     planned: PlannedStep,
     workspace: string,
     earlierOutputs: Record<string, string>,
+    sandbox: TaskSandbox | undefined,
   ): Promise<StepOutcome> {
     const { step } = planned;
     const image = actionImageName(step.action);
@@ -341,7 +374,7 @@ export class LocalExecutor implements PipelineExecutor {
       return { status: 'failed', message: action.message };
     }
     if (
-      !this.bwrapPath &&
+      !sandbox &&
       action.kind !== 'deploy-note' &&
       action.kind !== 'static-publish'
     ) {
@@ -352,22 +385,17 @@ export class LocalExecutor implements PipelineExecutor {
     }
     const sandboxed = (
       argv: string[],
-      sandbox: {
+      tools: {
         tools: string[];
         network: boolean;
         env: Record<string, string>;
       },
       extraEnv: Record<string, string> = {},
     ) =>
-      runSandboxed(
-        this.bwrapPath!,
-        {
-          workspace,
-          argv,
-          readOnly: sandbox.tools,
-          network: sandbox.network,
-          env: this.stepEnvironment(sandbox, env, extraEnv),
-        },
+      sandbox!.run(
+        argv,
+        { readOnly: tools.tools, network: tools.network },
+        this.stepEnvironment(tools, env, extraEnv),
         {
           timeoutMs: this.settings.stepTimeoutMs,
           maxOutputBytes: this.settings.maxOutputBytes,

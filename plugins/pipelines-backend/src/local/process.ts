@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { ChildProcess, spawn } from 'node:child_process';
+import { LAUNCHER_SOURCE } from './launcher';
 import { bwrapArguments, SandboxSpec } from './sandbox';
 
 /** How a sandboxed process ended. */
@@ -10,7 +10,7 @@ export interface ProcessResult {
   cancelled: boolean;
   /** Output beyond the cap was dropped. */
   truncated: boolean;
-  /** bwrap could not be started at all. */
+  /** The sandbox could not be started, or ended under the step. */
   spawnError?: string;
 }
 
@@ -29,112 +29,321 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/** What a sandbox is made of; steps with the same shape share one. */
+export type SandboxShape = Omit<SandboxSpec, 'argv' | 'env'>;
+
+/** Where the launcher's node binary appears inside the sandbox. */
+const LAUNCHER_NODE = '/run/pipelines/node';
+/** Frames are at most a pipe read (64 KiB) or the exit record. */
+const MAX_FRAME = 1024 * 1024;
+const STDERR_TAIL = 4096;
+
+interface CurrentStep {
+  limits: RunLimits;
+  written: number;
+  truncated: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+  logError?: unknown;
+  pending: Promise<void>;
+  done(result: ProcessResult): void;
+  fail(error: unknown): void;
+  cleanup(): void;
+}
+
 /**
- * Runs one process in the sandbox. Its output goes to `log` with
- * backpressure (the pipes are paused while a chunk is being stored), up to
- * the cap; beyond it output is read and dropped so the process keeps
- * running. A timeout or an abort kills bwrap, which takes the sandbox's pid
- * namespace (every process the step started, daemons included) with it; the
- * namespace also ends when the command exits, so nothing outlives a step.
+ * One bubblewrap sandbox holding the launcher (see ./launcher.ts), which
+ * runs steps inside it one at a time. A step that times out or is
+ * cancelled takes the sandbox with it (bwrap is killed, and with its pid
+ * namespace every process of the step); so does a step whose leftovers the
+ * launcher could not clear, or output that does not parse as frames.
  */
-export function runSandboxed(
-  bwrap: string,
-  spec: SandboxSpec,
-  limits: RunLimits,
-): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    let cancelled = false;
-    let truncated = false;
-    let written = 0;
-    let logError: unknown;
-    let pending: Promise<void> = Promise.resolve();
+export class SandboxSession {
+  readonly shape: SandboxShape;
+  readonly #child: ChildProcess;
+  #buffer = Buffer.alloc(0);
+  #current: CurrentStep | undefined;
+  #ended = false;
+  #reusable = true;
+  #killed = false;
+  #stderr = '';
+  #spawnError: string | undefined;
 
-    if (limits.signal.aborted) {
-      resolve({ timedOut, cancelled: true, truncated });
-      return;
-    }
-    const child = spawn(bwrap, bwrapArguments(spec), {
-      // Nothing of the backend's environment reaches even bwrap; the step's
-      // environment is set with --setenv after --clearenv.
-      env: {},
-      stdio: ['ignore', 'pipe', 'pipe'],
+  constructor(bwrap: string, shape: SandboxShape, node = process.execPath) {
+    this.shape = shape;
+    this.#child = spawn(
+      bwrap,
+      bwrapArguments({
+        ...shape,
+        readOnlyAt: [[node, LAUNCHER_NODE]],
+        argv: [LAUNCHER_NODE, '-e', LAUNCHER_SOURCE],
+        env: {},
+      }),
+      // Nothing of the backend's environment reaches even bwrap; each
+      // step's environment is handed to the launcher with the step.
+      { env: {}, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    this.#child.stdin!.on('error', () => {
+      // The sandbox ended; 'close' reports it.
     });
+    this.#child.stdout!.on('data', (data: Buffer) => this.#onData(data));
+    this.#child.stderr!.on('data', (data: Buffer) => {
+      this.#stderr = (this.#stderr + data.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    this.#child.on('error', error => {
+      this.#spawnError = error.message;
+      if (this.#child.pid === undefined) this.#onClose(null);
+    });
+    this.#child.on('close', code => this.#onClose(code));
+    this.#child.on('exit', code => {
+      // Killed by us: nothing more of its output counts, and a process
+      // that escaped with its pipes (never under bwrap) must not hold the
+      // step open.
+      if (!this.#killed) return;
+      this.#child.stdout!.destroy();
+      this.#child.stderr!.destroy();
+      this.#onClose(code);
+    });
+  }
 
-    const kill = () => {
-      if (child.pid === undefined || child.exitCode !== null) return;
-      // bwrap holds the sandbox's pid namespace: its init dies with it
-      // (--die-with-parent), and every process of the step with the init.
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, limits.timeoutMs);
-    const onAbort = () => {
-      cancelled = true;
-      kill();
-    };
-    limits.signal.addEventListener('abort', onAbort, { once: true });
+  /** Another step may run here. */
+  get usable(): boolean {
+    return !this.#ended && this.#reusable;
+  }
 
-    const enqueue = (stream: Readable, data: Buffer | string) => {
-      stream.pause();
-      pending = pending
-        .then(() => (logError ? undefined : limits.log(data)))
-        .catch(error => {
-          logError ??= error;
-          kill();
-        })
-        .finally(() => stream.resume());
-    };
-    const onData = (stream: Readable) => (chunk: Buffer) => {
-      if (truncated) return;
-      const room = limits.maxOutputBytes - written;
-      if (chunk.length <= room) {
-        written += chunk.length;
-        enqueue(stream, chunk);
-        return;
-      }
-      truncated = true;
-      written += room;
-      if (room > 0) enqueue(stream, chunk.subarray(0, room));
-      enqueue(
-        stream,
-        `\n[output truncated at ${formatBytes(
-          limits.maxOutputBytes,
-        )}: the rest of this step's output was dropped]\n`,
-      );
-    };
-    child.stdout.on('data', onData(child.stdout));
-    child.stderr.on('data', onData(child.stderr));
-
-    let spawnError: string | undefined;
-    child.on('error', error => {
-      spawnError = error.message;
-      if (child.pid === undefined) {
+  /**
+   * Runs one process in the sandbox. Its output goes to `log` with
+   * backpressure (the sandbox's output is paused while a chunk is being
+   * stored), up to the cap; beyond it output is read and dropped so the
+   * process keeps running.
+   */
+  run(
+    argv: string[],
+    env: Record<string, string>,
+    limits: RunLimits,
+  ): Promise<ProcessResult> {
+    if (this.#current) throw new Error('A step is already running here');
+    if (limits.signal.aborted) {
+      return Promise.resolve({
+        timedOut: false,
+        cancelled: true,
+        truncated: false,
+      });
+    }
+    if (this.#ended) {
+      return Promise.resolve({
+        timedOut: false,
+        cancelled: false,
+        truncated: false,
+        spawnError: this.#endMessage(null),
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const step: CurrentStep = {
+        limits,
+        written: 0,
+        truncated: false,
+        timedOut: false,
+        cancelled: false,
+        pending: Promise.resolve(),
+        done: resolve,
+        fail: reject,
+        cleanup: () => {},
+      };
+      const timer = setTimeout(() => {
+        step.timedOut = true;
+        this.close();
+      }, limits.timeoutMs);
+      const onAbort = () => {
+        step.cancelled = true;
+        this.close();
+      };
+      limits.signal.addEventListener('abort', onAbort, { once: true });
+      step.cleanup = () => {
         clearTimeout(timer);
         limits.signal.removeEventListener('abort', onAbort);
-        resolve({ timedOut, cancelled, truncated, spawnError });
-      }
+      };
+      this.#current = step;
+      this.#child.stdin!.write(`${JSON.stringify({ argv, env })}\n`);
     });
-    child.on('close', code => {
-      clearTimeout(timer);
-      limits.signal.removeEventListener('abort', onAbort);
-      pending.then(() => {
-        if (logError) {
-          reject(logError);
-          return;
-        }
-        resolve({
-          ...(code !== null && !timedOut && !cancelled
-            ? { exitCode: code }
-            : {}),
-          timedOut,
-          cancelled,
-          truncated,
-          ...(spawnError ? { spawnError } : {}),
-        });
+  }
+
+  /** Kills the sandbox and everything in it. */
+  close(): void {
+    this.#reusable = false;
+    if (
+      this.#child.pid !== undefined &&
+      this.#child.exitCode === null &&
+      this.#child.signalCode === null
+    ) {
+      this.#killed = true;
+      // bwrap holds the sandbox's pid namespace: its init dies with it
+      // (--die-with-parent), and every process of the step with the init.
+      this.#child.kill('SIGKILL');
+    }
+  }
+
+  #onData(data: Buffer) {
+    this.#buffer =
+      this.#buffer.length === 0 ? data : Buffer.concat([this.#buffer, data]);
+    while (this.#buffer.length >= 5) {
+      const type = String.fromCharCode(this.#buffer[0]);
+      const length = this.#buffer.readUInt32BE(1);
+      if (!'oex'.includes(type) || length > MAX_FRAME || !this.#current) {
+        this.#broken('the sandbox wrote output that is not a frame');
+        return;
+      }
+      if (this.#buffer.length < 5 + length) return;
+      const payload = this.#buffer.subarray(5, 5 + length);
+      this.#buffer = this.#buffer.subarray(5 + length);
+      if (type === 'x') {
+        this.#finish(payload);
+      } else {
+        this.#output(this.#current, payload);
+      }
+    }
+  }
+
+  #output(step: CurrentStep, chunk: Buffer) {
+    if (step.truncated) return;
+    const room = step.limits.maxOutputBytes - step.written;
+    if (chunk.length <= room) {
+      step.written += chunk.length;
+      this.#enqueue(step, chunk);
+      return;
+    }
+    step.truncated = true;
+    step.written += room;
+    if (room > 0) this.#enqueue(step, chunk.subarray(0, room));
+    this.#enqueue(
+      step,
+      `\n[output truncated at ${formatBytes(
+        step.limits.maxOutputBytes,
+      )}: the rest of this step's output was dropped]\n`,
+    );
+  }
+
+  #enqueue(step: CurrentStep, data: Buffer | string) {
+    const stdout = this.#child.stdout!;
+    stdout.pause();
+    step.pending = step.pending
+      .then(() => (step.logError ? undefined : step.limits.log(data)))
+      .catch(error => {
+        step.logError ??= error;
+        this.close();
+      })
+      .finally(() => stdout.resume());
+  }
+
+  #finish(payload: Buffer) {
+    const step = this.#current!;
+    let record: {
+      code?: number;
+      error?: string;
+      clean?: boolean;
+    };
+    try {
+      record = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.#broken('the sandbox wrote an exit record that is not JSON');
+      return;
+    }
+    if (!record.clean) this.close();
+    if (record.error) {
+      this.#enqueue(step, `${record.error}\n`);
+    }
+    this.#settle(
+      step,
+      record.error
+        ? { exitCode: 127 }
+        : { exitCode: typeof record.code === 'number' ? record.code : 1 },
+    );
+  }
+
+  #settle(step: CurrentStep, end: { exitCode?: number; spawnError?: string }) {
+    this.#current = undefined;
+    step.cleanup();
+    step.pending.then(() => {
+      if (step.logError) {
+        step.fail(step.logError);
+        return;
+      }
+      const killed = step.timedOut || step.cancelled;
+      step.done({
+        ...(end.exitCode !== undefined && !killed
+          ? { exitCode: end.exitCode }
+          : {}),
+        timedOut: step.timedOut,
+        cancelled: step.cancelled,
+        truncated: step.truncated,
+        ...(end.spawnError && !killed ? { spawnError: end.spawnError } : {}),
       });
     });
-  });
+  }
+
+  #broken(reason: string) {
+    this.#stderr = `${reason}\n${this.#stderr}`;
+    this.close();
+  }
+
+  #endMessage(code: number | null): string {
+    const why = this.#spawnError ?? this.#stderr.trim();
+    return `the sandbox ended${
+      code !== null ? ` (bwrap exited with status ${code})` : ''
+    }${why ? `: ${why}` : ''}`;
+  }
+
+  #onClose(code: number | null) {
+    if (this.#ended) return;
+    this.#ended = true;
+    const step = this.#current;
+    if (step) this.#settle(step, { spawnError: this.#endMessage(code) });
+  }
+}
+
+/**
+ * The sandboxes of one task: a step runs in the task's current sandbox
+ * when it needs the same tools and network, else in a new one; a sandbox
+ * that a step left unusable is replaced. `close` ends them at the task's
+ * end.
+ */
+export class TaskSandbox {
+  #session: SandboxSession | undefined;
+
+  constructor(
+    private readonly bwrap: string,
+    private readonly workspace: string,
+  ) {}
+
+  async run(
+    argv: string[],
+    sandbox: { readOnly: string[]; network: boolean },
+    env: Record<string, string>,
+    limits: RunLimits,
+  ): Promise<ProcessResult> {
+    const shape: SandboxShape = {
+      workspace: this.workspace,
+      readOnly: sandbox.readOnly,
+      network: sandbox.network,
+    };
+    if (!this.#session?.usable || !sameShape(this.#session.shape, shape)) {
+      this.#session?.close();
+      this.#session = new SandboxSession(this.bwrap, shape);
+    }
+    return this.#session.run(argv, env, limits);
+  }
+
+  close(): void {
+    this.#session?.close();
+    this.#session = undefined;
+  }
+}
+
+function sameShape(a: SandboxShape, b: SandboxShape): boolean {
+  return (
+    a.workspace === b.workspace &&
+    a.network === b.network &&
+    a.readOnly.length === b.readOnly.length &&
+    a.readOnly.every((p, i) => p === b.readOnly[i])
+  );
 }

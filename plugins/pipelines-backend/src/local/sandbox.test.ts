@@ -144,16 +144,28 @@ describe('LocalExecutor sandbox', () => {
       workDir,
     });
     expect(first.log).toContain(marker);
+    // Steps of one task share the task's sandbox, never its /tmp or /dev/shm.
     const reporter = new RecordingReporter();
     await executor({ workDir }).execute(
       request(
         repo,
-        plan([[[sh(`ls -A /tmp; echo end`), sh(`cat /tmp/${marker} 2>&1`)]]]),
+        plan([
+          [
+            [
+              sh(`ls -A /tmp; echo two > /tmp/two; echo shm > /dev/shm/three`),
+              sh(`ls -A /tmp /dev/shm; cat /tmp/two /dev/shm/three 2>&1`),
+            ],
+          ],
+        ]),
       ),
       reporter,
     );
     expect(reporter.log_('s0t0i0')).not.toContain(marker);
-    expect(reporter.log_('s0t0i1')).toContain('No such file or directory');
+    expect(reporter.outcomes.get('s0t0i0')?.status).toBe('succeeded');
+    const second = reporter.log_('s0t0i1');
+    expect(second).not.toMatch(/^(two|three|shm)$/m);
+    expect(second).toContain('/tmp/two: No such file or directory');
+    expect(second).toContain('/dev/shm/three: No such file or directory');
     expect(fs.existsSync(`/tmp/${marker}`)).toBe(false);
   });
 
@@ -224,6 +236,85 @@ describe('LocalExecutor sandbox', () => {
     expect(during.some(p => p.endsWith('sleep 987653'))).toBe(true);
     expect(outcome.status).toBe('succeeded');
     expect(processesWith('987653')).toEqual([]);
+  });
+
+  it("ends a step's daemons before the next step of the task starts", async () => {
+    const reporter = new RecordingReporter();
+    await executor().execute(
+      request(
+        repo,
+        plan([
+          [
+            [
+              sh('setsid sleep 987656 > /dev/null 2>&1 & echo forked'),
+              sh(
+                "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done",
+              ),
+            ],
+          ],
+        ]),
+      ),
+      reporter,
+    );
+    expect(reporter.outcomes.get('s0t0i1')?.status).toBe('succeeded');
+    const seen = reporter.log_('s0t0i1');
+    // The listing ran (it sees itself), and the daemon was gone.
+    expect(seen).toContain('/proc/[0-9]*');
+    expect(seen).not.toContain('sleep 987656');
+    expect(processesWith('987656')).toEqual([]);
+  });
+
+  it("cannot write into the launcher's channels to forge results or start processes", async () => {
+    const reporter = new RecordingReporter();
+    const forge = (fd: number) =>
+      `(printf 'x\\0\\0\\0\\2{}' > /proc/$PPID/fd/${fd}) 2>/dev/null && echo forged-${fd} || echo refused-${fd}`;
+    const result = await executor().execute(
+      request(
+        repo,
+        plan([[[sh(`${forge(0)}; ${forge(1)}; exit 3`), sh('echo after')]]]),
+      ),
+      reporter,
+    );
+    const log = reporter.log_('s0t0i0');
+    expect(log).toMatch(/^refused-0$/m);
+    expect(log).toMatch(/^refused-1$/m);
+    expect(log).not.toMatch(/^forged/m);
+    // Its own exit status counts, not a forged one.
+    expect(reporter.outcomes.get('s0t0i0')).toMatchObject({
+      status: 'failed',
+      exitCode: 3,
+    });
+    expect(result.status).toBe('failed');
+  });
+
+  it('fails a step whose entrypoint does not exist, naming it', async () => {
+    const reporter = new RecordingReporter();
+    await executor().execute(
+      request(
+        repo,
+        plan([
+          [
+            [
+              {
+                action: 'test/sh:latest',
+                entrypoint: '/bin/no-such-shell',
+                args: ['echo hi'],
+              },
+              sh('echo next'),
+            ],
+          ],
+        ]),
+      ),
+      reporter,
+    );
+    expect(reporter.outcomes.get('s0t0i0')).toMatchObject({
+      status: 'failed',
+      exitCode: 127,
+      message: 'no-such-shell exited with status 127.',
+    });
+    expect(reporter.log_('s0t0i0')).toContain(
+      'could not start "/bin/no-such-shell": spawn /bin/no-such-shell ENOENT',
+    );
   });
 
   it('cancels: kills the running step, skips the rest', async () => {

@@ -57,6 +57,8 @@ export interface SandboxSpec {
   env: Record<string, string>;
   /** Host paths bound read-only at the same path. */
   readOnly: string[];
+  /** Host paths bound read-only elsewhere: [host path, path inside]. */
+  readOnlyAt?: Array<[string, string]>;
   network: boolean;
 }
 
@@ -119,6 +121,9 @@ export function bwrapArguments(spec: SandboxSpec): string[] {
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const tool of spec.readOnly) {
     if (!tool.startsWith('/usr/')) args.push('--ro-bind', tool, tool);
+  }
+  for (const [host, inside] of spec.readOnlyAt ?? []) {
+    args.push('--ro-bind', host, inside);
   }
   args.push(
     '--bind',

@@ -7,6 +7,7 @@ import type {
   PipelineExecutor,
 } from '@gitops/plugin-pipelines-node';
 import type { ClaimedRun, RunStore } from '../database/RunStore';
+import type { LiveLogs } from './LiveLogs';
 import { LogLimits, StoreReporter } from './StoreReporter';
 
 /** Timing of the worker's loops, in milliseconds. */
@@ -58,6 +59,8 @@ export class RunWorker {
       logLimits: LogLimits;
       timings: WorkerTimings;
       onChange: RunListener;
+      /** Where followers on this replica read the running steps' output. */
+      live?: LiveLogs;
     },
   ) {}
 
@@ -151,11 +154,11 @@ export class RunWorker {
     const reporter = new StoreReporter({
       store,
       limits: this.options.logLimits,
+      live: this.options.live,
+      // The run stays running while its steps change: the summary read at
+      // its start is current, and a step costs no read.
       onStepChange: (stepId, status) => {
-        store
-          .getRunSummary(run.id)
-          .then(s => s && onChange(s, { id: stepId, status }))
-          .catch(e => this.#error('run status', e));
+        if (started) onChange(started, { id: stepId, status });
       },
       onError: e => this.#error(`logs of run ${run.id}`, e),
     });

@@ -1,5 +1,6 @@
 import type { RunReporter, StepOutcome } from '@gitops/plugin-pipelines-node';
 import type { RunStore } from '../database/RunStore';
+import type { LiveLogs } from './LiveLogs';
 
 /** Limits of the stored logs. */
 export interface LogLimits {
@@ -36,6 +37,7 @@ class StepLog {
     private readonly store: RunStore,
     private readonly limits: LogLimits,
     private readonly onError: (error: unknown) => void,
+    private readonly live?: LiveLogs,
   ) {}
 
   async write(data: Buffer): Promise<void> {
@@ -51,6 +53,7 @@ class StepLog {
         ),
       );
       this.#dropped = true;
+      this.live?.markTruncated(this.stepId);
       await this.flush(true);
       return;
     }
@@ -70,6 +73,8 @@ class StepLog {
   }
 
   #push(data: Buffer) {
+    // Followers on this replica see it at once; the store a chunk later.
+    this.live?.append(this.stepId, this.#stored + this.#buffered, data);
     this.#buffer.push(data);
     this.#buffered += data.length;
   }
@@ -117,6 +122,8 @@ export class StoreReporter implements RunReporter {
         status: StepOutcome['status'] | 'running',
       ) => void;
       onError: (error: unknown) => void;
+      /** Where followers on this replica read the running steps' output. */
+      live?: LiveLogs;
     },
   ) {}
 
@@ -128,6 +135,7 @@ export class StoreReporter implements RunReporter {
         this.options.store,
         this.options.limits,
         this.options.onError,
+        this.options.live,
       );
       this.#logs.set(stepId, log);
     }
@@ -136,6 +144,7 @@ export class StoreReporter implements RunReporter {
 
   async stepStarted(stepId: string): Promise<void> {
     await this.options.store.stepStarted(stepId);
+    this.options.live?.open(stepId);
     this.options.onStepChange(stepId, 'running');
   }
 
@@ -149,11 +158,13 @@ export class StoreReporter implements RunReporter {
     await this.#logs.get(stepId)?.flush();
     this.#logs.delete(stepId);
     await this.options.store.stepFinished(stepId, outcome);
+    this.options.live?.close(stepId);
     this.options.onStepChange(stepId, outcome.status);
   }
 
   /** Stores what is still buffered (the run ends). */
   async flushAll(): Promise<void> {
     await Promise.all([...this.#logs.values()].map(l => l.flush()));
+    for (const stepId of this.#logs.keys()) this.options.live?.close(stepId);
   }
 }

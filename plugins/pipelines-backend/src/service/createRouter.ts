@@ -33,6 +33,10 @@ import {
   repositoryOfEntity,
   Triggers,
 } from '../runtime/Triggers';
+import { LiveLogs } from '../runtime/LiveLogs';
+
+/** The most text one event of a followed log carries. */
+const FOLLOW_EVENT_BYTES = 256 * 1024;
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -51,6 +55,8 @@ export interface RouterOptions {
   onChange(run: RunSummary): void;
   /** How often a followed log is read from the store, in milliseconds. */
   followPollMs?: number;
+  /** The running steps' output on this replica (else followers poll the store). */
+  live?: LiveLogs;
 }
 
 type ResourcePermissionOf = ResourcePermission<'catalog-entity'>;
@@ -321,20 +327,39 @@ export async function createRouter(options: RouterOptions) {
     let offset = req.query.offset ?? 0;
     const first = await store.readLog(runId, stepId, offset, 1);
     if (!first) throw new NotFoundError(`run ${runId} has no step ${stepId}`);
-    await followLog(
-      res,
-      req,
-      async () => {
-        const range = await store.readLog(runId, stepId, offset, 256 * 1024);
+    const live = options.live ?? new LiveLogs();
+    const pollMs = options.followPollMs ?? 300;
+    await followLog(res, req, {
+      next: async () => {
+        // Output of a step running here comes from memory; the rest (and
+        // the end, with the stored flags) from the store.
+        const fresh = live.read(stepId, offset, FOLLOW_EVENT_BYTES);
+        if (fresh.kind === 'data') {
+          const { kind: _kind, ...range } = fresh;
+          const event = { stepId, offset, ...range, complete: false };
+          offset = fresh.nextOffset;
+          return { data: event, done: false };
+        }
+        if (fresh.kind === 'caught-up') return { done: false };
+        const range = await store.readLog(
+          runId,
+          stepId,
+          offset,
+          FOLLOW_EVENT_BYTES,
+        );
         if (!range) return { done: true };
         offset = range.nextOffset;
         return {
-          data: range.text.length ? { stepId, ...range } : undefined,
+          // The last event always comes, so its flags (truncated) are seen.
+          data:
+            range.text.length || range.complete
+              ? { stepId, ...range }
+              : undefined,
           done: range.complete,
         };
       },
-      options.followPollMs ?? 300,
-    );
+      wait: () => live.wait(stepId, offset, pollMs),
+    });
   });
 
   return router;
@@ -348,8 +373,11 @@ export async function createRouter(options: RouterOptions) {
 async function followLog(
   res: Response,
   req: Request<any, any, any, any>,
-  next: () => Promise<{ data?: object; done: boolean }>,
-  pollMs: number,
+  source: {
+    next: () => Promise<{ data?: object; done: boolean }>;
+    /** Resolves when more may be there. */
+    wait: () => Promise<void>;
+  },
 ) {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream');
@@ -361,10 +389,22 @@ async function followLog(
     closed = true;
   });
   let lastWrite = Date.now();
+  // A slow reader holds the stream, not the backend's memory.
+  const drained = () =>
+    new Promise<void>(resolve => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
   while (!closed) {
-    const { data, done } = await next();
+    const { data, done } = await source.next();
     if (data) {
-      res.write(`event: log\ndata: ${JSON.stringify(data)}\n\n`);
+      const ok = res.write(`event: log\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!ok && !closed && !res.destroyed) await drained();
       lastWrite = Date.now();
       // More is probably waiting: read again at once.
       if (!done) continue;
@@ -377,7 +417,7 @@ async function followLog(
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
-    await new Promise(resolve => setTimeout(resolve, pollMs));
+    await source.wait();
   }
   res.end();
 }
