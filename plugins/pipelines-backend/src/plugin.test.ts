@@ -23,6 +23,7 @@ import {
   pipelinesExecutorsExtensionPoint,
   RunReporter,
 } from '@gitops/plugin-pipelines-node';
+import http from 'node:http';
 import request from 'supertest';
 import { pipelinesPlugin } from './plugin';
 import {
@@ -41,6 +42,8 @@ const databases = createTestDatabases();
 /** Test executor: the test decides each step's fate by its args. */
 const executed: ExecutionRequest[] = [];
 let release: (() => void) | undefined;
+/** Holds the first step mid-output until the test opens the gate. */
+let hold: { reached(): void; gate: Promise<void> } | undefined;
 async function scripted(run: ExecutionRequest, reporter: RunReporter) {
   executed.push(run);
   for (const step of run.steps) {
@@ -56,6 +59,14 @@ async function scripted(run: ExecutionRequest, reporter: RunReporter) {
       step.id,
       `\u001b[32m$ npm ${step.step.args?.join(' ')}\u001b[0m\n`,
     );
+    const held = hold;
+    if (held) {
+      hold = undefined;
+      await reporter.log(step.id, 'before the gate\n');
+      held.reached();
+      await held.gate;
+      await reporter.log(step.id, 'after the gate\n');
+    }
     if (step.step.args?.[0] === 'test' && run.source.sha === GOOD && !release) {
       await reporter.log(step.id, 'not ok 1 - greets by name\n');
       await reporter.stepFinished(step.id, {
@@ -215,6 +226,7 @@ describe('pipelines plugin', () => {
   afterEach(() => {
     executed.length = 0;
     release = undefined;
+    hold = undefined;
   });
 
   it('runs the master build of a push once, however often the delivery comes, and shows it over the API', async () => {
@@ -270,6 +282,74 @@ describe('pipelines plugin', () => {
       channel: 'pipelines:component:default/svc',
       message: expect.objectContaining({ runId: run.id, status: 'failed' }),
     });
+    await env.backend.stop();
+  });
+
+  it("streams a running step's output to its follower as it is printed, then ends", async () => {
+    const env = await startPipelines();
+    let reached!: () => void;
+    let open!: () => void;
+    const atGate = new Promise<void>(r => {
+      reached = r;
+    });
+    hold = { reached, gate: new Promise<void>(r => (open = r)) };
+    await env.deliver(pushEvent('delivery-live', GOOD));
+    await atGate;
+    const run = await env.waitForRun(r => r.status === 'running');
+    const step = run.stages
+      .flatMap(s => s.tasks.flatMap(t => t.steps))
+      .find(s => s.status === 'running')!;
+    // The gate opens only once the follower has seen the line printed
+    // before it: a follower that got output only at the step's end would
+    // never see it, and the run would never end.
+    const { port } = env.backend.server.address() as { port: number };
+    const events = await new Promise<Array<Record<string, any>>>(
+      (resolve, reject) => {
+        const seen: Array<Record<string, any>> = [];
+        const req = http.get(
+          {
+            port,
+            path: env.api(`/runs/${run.id}/steps/${step.id}/log/follow`),
+            headers: { authorization: env.auth },
+          },
+          res => {
+            let buffer = '';
+            res.setEncoding('utf8');
+            res.on('data', chunk => {
+              buffer += chunk;
+              for (
+                let at = buffer.indexOf('\n\n');
+                at >= 0;
+                at = buffer.indexOf('\n\n')
+              ) {
+                const event = buffer.slice(0, at);
+                buffer = buffer.slice(at + 2);
+                const data = JSON.parse(event.split('data: ')[1]);
+                seen.push({ event: event.split('\n')[0], ...data });
+                if (data.text?.includes('before the gate')) open();
+              }
+            });
+            res.on('end', () => resolve(seen));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+      },
+    );
+    const logs = events.filter(e => e.event === 'event: log');
+    const text = logs.map(e => e.text).join('');
+    const stored = await env.get<{ text: string }>(
+      `/runs/${run.id}/steps/${step.id}/log`,
+    );
+    expect(text).toBe(stored.text);
+    expect(text).toMatch(/\$ npm .*\nbefore the gate\nafter the gate\n$/);
+    // Each event continues the last; the last says the log is complete.
+    for (let i = 1; i < logs.length; i++) {
+      expect(logs[i].offset).toBe(logs[i - 1].nextOffset);
+    }
+    expect(logs[logs.length - 1]).toMatchObject({ complete: true });
+    expect(events[events.length - 1].event).toBe('event: end');
+    await env.waitForRun(r => r.id === run.id && r.status !== 'running');
     await env.backend.stop();
   });
 

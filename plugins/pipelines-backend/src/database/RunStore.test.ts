@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@gitops/test-utils';
 import type { PipelineDefinition } from '@gitops/plugin-pipelines-common';
@@ -257,6 +258,57 @@ describe.each(databases.eachSupportedId())('RunStore on %p', id => {
     const end = (await store.readLog(run.id, step, rest.nextOffset, 100))!;
     expect(end).toMatchObject({ text: '', complete: true });
     expect(await store.readLog(run.id, 'no-such-step', 0, 10)).toBeUndefined();
+  });
+
+  it('stores repetitive output compressed and reads any range of it back exactly', async () => {
+    const { knex, store } = await setup();
+    await store.createRun(newRun());
+    const run = (await store.claimQueuedRun('i'))!;
+    const step = run.steps[0].id;
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) => `line ${i} of a build log, much like the one before\n`,
+    ).join('');
+    const noise = crypto.randomBytes(64 * 1024).toString('base64');
+    const printed = `${lines}${noise}\nbytes: ü€🚀\n`;
+    const bytes = Buffer.from(printed);
+    // Three chunks, as a step's writer stores them.
+    const cuts = [0, 70_001, 150_003, bytes.length];
+    for (let i = 0; i < 3; i++) {
+      await store.appendLogAt(
+        step,
+        cuts[i],
+        bytes.subarray(cuts[i], cuts[i + 1]),
+      );
+    }
+    const rows = await knex('pipelines_log_chunks')
+      .where({ step_id: step })
+      .orderBy('offset')
+      .select('length', 'encoding', 'data');
+    expect(rows.map(r => Number(r.length))).toEqual([
+      70_001,
+      80_002,
+      bytes.length - 150_003,
+    ]);
+    // The log lines shrink; no chunk is ever stored larger than printed.
+    expect(rows[0].encoding).toBe('gzip');
+    expect(Buffer.from(rows[0].data).length).toBeLessThan(70_001 / 5);
+    for (const row of rows) {
+      expect(Buffer.from(row.data).length).toBeLessThanOrEqual(
+        Number(row.length),
+      );
+    }
+    let text = '';
+    let offset = 0;
+    for (;;) {
+      const range = (await store.readLog(run.id, step, offset, 33_333))!;
+      if (range.nextOffset === offset) break;
+      text += range.text;
+      offset = range.nextOffset;
+    }
+    expect(text).toBe(printed);
+    const middle = (await store.readLog(run.id, step, 69_990, 20))!;
+    expect(middle.text).toBe(bytes.subarray(69_990, 70_010).toString());
   });
 
   it('cancels a queued run at once and flags a running one for its instance', async () => {

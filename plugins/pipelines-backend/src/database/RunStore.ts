@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import type {
   PipelineDefinition,
@@ -16,6 +18,17 @@ import type { DescriptorProblem } from '@gitops/descriptors-common';
 import type { Step } from '@gitops/plugin-pipelines-common';
 import type { PlannedStep, StepOutcome } from '@gitops/plugin-pipelines-node';
 import { Knex, TABLES } from './migrations';
+
+/** zlib's fastest level: logs are repetitive, and the event loop waits. */
+const gzip = (data: Buffer) =>
+  new Promise<Buffer>((resolve, reject) =>
+    zlib.gzip(data, { level: zlib.constants.Z_BEST_SPEED }, (error, out) =>
+      error ? reject(error) : resolve(out),
+    ),
+  );
+const gunzip = promisify(zlib.gunzip) as (data: Buffer) => Promise<Buffer>;
+/** Chunks smaller than this are stored as printed (not worth a trip to zlib). */
+const MIN_COMPRESSED_CHUNK = 4096;
 
 /** A run to create, with its plan. */
 export interface NewRun {
@@ -696,13 +709,19 @@ export class RunStore {
     data: Buffer,
     options: { truncated?: boolean } = {},
   ): Promise<void> {
+    // Compressed off the event loop (zlib's thread pool) before the
+    // transaction; kept as printed when that does not make it smaller.
+    const packed =
+      data.length >= MIN_COMPRESSED_CHUNK ? await gzip(data) : data;
+    const compressed = packed !== data && packed.length < data.length;
     await this.knex.transaction(async tx => {
       if (data.length > 0) {
         await tx(TABLES.logs).insert({
           step_id: stepId,
           offset,
           length: data.length,
-          data,
+          data: compressed ? packed : data,
+          encoding: compressed ? 'gzip' : null,
         });
       }
       await tx(TABLES.steps)
@@ -730,6 +749,28 @@ export class RunStore {
       }
     | undefined
   > {
+    const range = await this.readLogBytes(runId, stepId, offset, limit);
+    if (!range) return undefined;
+    const { bytes, ...rest } = range;
+    return { ...rest, text: bytes.toString('utf8') };
+  }
+
+  /** {@link RunStore.readLog} as bytes, for writers that never need a string. */
+  async readLogBytes(
+    runId: string,
+    stepId: string,
+    offset: number,
+    limit: number,
+  ): Promise<
+    | {
+        offset: number;
+        bytes: Buffer;
+        nextOffset: number;
+        complete: boolean;
+        truncated: boolean;
+      }
+    | undefined
+  > {
     const step = await this.knex<StepRow>(TABLES.steps)
       .where({ id: stepId, run_id: runId })
       .first('status', 'log_bytes', 'truncated');
@@ -739,13 +780,20 @@ export class RunStore {
       .andWhere(this.knex.raw('?? + ?? > ?', ['offset', 'length', offset]))
       .andWhere('offset', '<', offset + limit)
       .orderBy('offset')
-      .select('offset', 'data');
+      .select('offset', 'data', 'encoding');
     const parts: Buffer[] = [];
     for (const c of chunks) {
       const start = Math.max(0, offset - Number(c.offset));
-      parts.push(Buffer.from(c.data).subarray(start));
+      const bytes =
+        c.encoding === 'gzip'
+          ? await gunzip(Buffer.from(c.data))
+          : Buffer.from(c.data);
+      parts.push(bytes.subarray(start));
     }
-    let bytes = Buffer.concat(parts).subarray(0, limit);
+    let bytes = (parts.length === 1 ? parts[0] : Buffer.concat(parts)).subarray(
+      0,
+      limit,
+    );
     // Never cut a UTF-8 character in two: stop before an incomplete one.
     bytes = bytes.subarray(0, utf8Boundary(bytes));
     const total = Number(step.log_bytes);
@@ -753,7 +801,7 @@ export class RunStore {
     const finished = !['pending', 'running', 'queued'].includes(step.status);
     return {
       offset,
-      text: bytes.toString('utf8'),
+      bytes,
       nextOffset,
       complete: finished && nextOffset >= total,
       truncated: Boolean(step.truncated),

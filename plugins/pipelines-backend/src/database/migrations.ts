@@ -122,6 +122,21 @@ const MIGRATIONS: Record<
       await knex.schema.dropTable(TABLES.deliveries);
     },
   },
+  '20261202_02_log_encoding': {
+    // Log chunks may be stored compressed: `encoding` null holds the bytes
+    // as printed, `gzip` holds them gzipped; `length` is always the
+    // printed length, so offsets do not change.
+    async up(knex) {
+      await knex.schema.alterTable(TABLES.logs, table => {
+        table.string('encoding', 16).nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable(TABLES.logs, table => {
+        table.dropColumn('encoding');
+      });
+    },
+  },
 };
 
 /** Brings the plugin's database to the latest schema. */

@@ -61,7 +61,11 @@ interface CurrentStep {
 export class SandboxSession {
   readonly shape: SandboxShape;
   readonly #child: ChildProcess;
-  #buffer = Buffer.alloc(0);
+  /** The frame header being read, and the frame whose payload streams. */
+  readonly #head = Buffer.alloc(5);
+  #headFill = 0;
+  #frame: { type: string; left: number } | undefined;
+  #exitRecord: Buffer[] = [];
   #current: CurrentStep | undefined;
   #ended = false;
   #reusable = true;
@@ -183,23 +187,46 @@ export class SandboxSession {
     }
   }
 
+  /**
+   * Frames are parsed as they stream in: a step's output is handed on as
+   * slices of what was read, never copied into a reassembly buffer.
+   */
   #onData(data: Buffer) {
-    this.#buffer =
-      this.#buffer.length === 0 ? data : Buffer.concat([this.#buffer, data]);
-    while (this.#buffer.length >= 5) {
-      const type = String.fromCharCode(this.#buffer[0]);
-      const length = this.#buffer.readUInt32BE(1);
-      if (!'oex'.includes(type) || length > MAX_FRAME || !this.#current) {
-        this.#broken('the sandbox wrote output that is not a frame');
-        return;
-      }
-      if (this.#buffer.length < 5 + length) return;
-      const payload = this.#buffer.subarray(5, 5 + length);
-      this.#buffer = this.#buffer.subarray(5 + length);
-      if (type === 'x') {
-        this.#finish(payload);
+    let at = 0;
+    while (at < data.length) {
+      if (this.#frame === undefined) {
+        const n = Math.min(5 - this.#headFill, data.length - at);
+        data.copy(this.#head, this.#headFill, at, at + n);
+        this.#headFill += n;
+        at += n;
+        if (this.#headFill < 5) return;
+        this.#headFill = 0;
+        const type = String.fromCharCode(this.#head[0]);
+        const length = this.#head.readUInt32BE(1);
+        if (!'oex'.includes(type) || length > MAX_FRAME || !this.#current) {
+          this.#broken('the sandbox wrote output that is not a frame');
+          return;
+        }
+        this.#frame = { type, left: length };
       } else {
-        this.#output(this.#current, payload);
+        const n = Math.min(this.#frame.left, data.length - at);
+        const piece = data.subarray(at, at + n);
+        at += n;
+        this.#frame.left -= n;
+        if (this.#frame.type === 'x') {
+          this.#exitRecord.push(piece);
+        } else if (piece.length > 0) {
+          this.#output(this.#current!, piece);
+        }
+      }
+      if (this.#frame?.left === 0) {
+        const ended = this.#frame.type;
+        this.#frame = undefined;
+        if (ended === 'x') {
+          const record = Buffer.concat(this.#exitRecord);
+          this.#exitRecord = [];
+          this.#finish(record);
+        }
       }
     }
   }

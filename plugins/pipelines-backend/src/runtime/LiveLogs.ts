@@ -3,7 +3,7 @@ import { utf8Boundary } from '../database/RunStore';
 /** What {@link LiveLogs.read} found at an offset. */
 export type LiveRead =
   /** Bytes from the offset on; `truncated` once the step's log was capped. */
-  | { kind: 'data'; text: string; nextOffset: number; truncated: boolean }
+  | { kind: 'data'; bytes: Buffer; nextOffset: number; truncated: boolean }
   /** Everything up to the offset was sent; more may come. */
   | { kind: 'caught-up' }
   /**
@@ -33,7 +33,7 @@ interface LiveStep {
 export class LiveLogs {
   readonly #steps = new Map<string, LiveStep>();
 
-  constructor(private readonly windowBytes = 4 * 1024 * 1024) {}
+  constructor(private readonly windowBytes = 8 * 1024 * 1024) {}
 
   /** A step starts here: its log begins at `offset` (0 unless resumed). */
   open(stepId: string, offset = 0): void {
@@ -102,7 +102,7 @@ export class LiveLogs {
     if (bytes.length === 0) return { kind: 'caught-up' };
     return {
       kind: 'data',
-      text: bytes.toString('utf8'),
+      bytes,
       nextOffset: offset + bytes.length,
       truncated: step.truncated,
     };

@@ -34,9 +34,12 @@ import {
   Triggers,
 } from '../runtime/Triggers';
 import { LiveLogs } from '../runtime/LiveLogs';
+import { logEvent } from './sse';
 
-/** The most text one event of a followed log carries. */
+/** The most text one event of a followed log carries from memory. */
 const FOLLOW_EVENT_BYTES = 256 * 1024;
+/** ... and from the store, which reads (and unzips) whole chunks. */
+const FOLLOW_STORE_BYTES = 1024 * 1024;
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -335,25 +338,35 @@ export async function createRouter(options: RouterOptions) {
         // the end, with the stored flags) from the store.
         const fresh = live.read(stepId, offset, FOLLOW_EVENT_BYTES);
         if (fresh.kind === 'data') {
-          const { kind: _kind, ...range } = fresh;
-          const event = { stepId, offset, ...range, complete: false };
+          const event = logEvent(
+            {
+              stepId,
+              offset,
+              nextOffset: fresh.nextOffset,
+              complete: false,
+              truncated: fresh.truncated,
+            },
+            fresh.bytes,
+          );
           offset = fresh.nextOffset;
-          return { data: event, done: false };
+          return { event, done: false };
         }
         if (fresh.kind === 'caught-up') return { done: false };
-        const range = await store.readLog(
+        // A stored chunk is read whole: take up to a chunk's worth.
+        const range = await store.readLogBytes(
           runId,
           stepId,
           offset,
-          FOLLOW_EVENT_BYTES,
+          FOLLOW_STORE_BYTES,
         );
         if (!range) return { done: true };
         offset = range.nextOffset;
+        const { bytes, ...fields } = range;
         return {
           // The last event always comes, so its flags (truncated) are seen.
-          data:
-            range.text.length || range.complete
-              ? { stepId, ...range }
+          event:
+            bytes.length || range.complete
+              ? logEvent({ stepId, ...fields }, bytes)
               : undefined,
           done: range.complete,
         };
@@ -374,7 +387,8 @@ async function followLog(
   res: Response,
   req: Request<any, any, any, any>,
   source: {
-    next: () => Promise<{ data?: object; done: boolean }>;
+    /** The next event (its pieces), and whether the log is complete. */
+    next: () => Promise<{ event?: Buffer; done: boolean }>;
     /** Resolves when more may be there. */
     wait: () => Promise<void>;
   },
@@ -401,10 +415,9 @@ async function followLog(
       res.on('close', done);
     });
   while (!closed) {
-    const { data, done } = await source.next();
-    if (data) {
-      const ok = res.write(`event: log\ndata: ${JSON.stringify(data)}\n\n`);
-      if (!ok && !closed && !res.destroyed) await drained();
+    const { event, done } = await source.next();
+    if (event) {
+      if (!res.write(event) && !closed && !res.destroyed) await drained();
       lastWrite = Date.now();
       // More is probably waiting: read again at once.
       if (!done) continue;
