@@ -2,6 +2,15 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 
 /**
+ * Lets the event loop serve what waits (webhook acknowledgements, API
+ * requests) before the next item of a batch. On SQLite every query is
+ * synchronous, so a batch that never yields would hold every request behind
+ * it.
+ */
+export const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
+
+/**
  * Runs `work` until it has nothing left (it returns 0), when woken and on an
  * interval; never twice at the same time on this instance.
  */
@@ -55,7 +64,8 @@ export class Pump {
 
   async #drain() {
     while (!this.#stopped && (await this.options.work()) > 0) {
-      // more may be waiting
+      // more may be waiting, after what else waits
+      await yieldToEventLoop();
     }
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from '@gitops/plugin-pipelines-node';
 import type { ClaimedRun, RunStore } from '../database/RunStore';
 import type { LiveLogs } from './LiveLogs';
+import { yieldToEventLoop } from './Pump';
 import { LogLimits, StoreReporter } from './StoreReporter';
 
 /** Timing of the worker's loops, in milliseconds. */
@@ -129,6 +130,7 @@ export class RunWorker {
       !this.#stopped &&
       this.#active.size < this.options.maxConcurrentRuns
     ) {
+      await yieldToEventLoop();
       const run = await this.options.store.claimQueuedRun(
         this.options.instanceId,
       );

@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from './Pump';
 import { randomUUID } from 'node:crypto';
 import type {
   AuthService,
@@ -134,6 +135,7 @@ export class Triggers {
       limit,
     );
     for (const delivery of claimed) {
+      await yieldToEventLoop();
       const stored = delivery.payload as StoredDelivery;
       try {
         await this.#process({
