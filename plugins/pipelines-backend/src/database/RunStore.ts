@@ -667,12 +667,25 @@ export class RunStore {
       .update({ status: 'running', started_at: this.now() });
   }
 
-  /** One update: outputs kept unless given, started_at kept if set. */
-  async stepFinished(stepId: string, outcome: StepOutcome): Promise<void> {
+  /**
+   * One update: outputs kept unless given, started_at kept if set, and the
+   * log's final length when the writer stored its last chunk `lengthLater`.
+   */
+  async stepFinished(
+    stepId: string,
+    outcome: StepOutcome,
+    log?: { bytes: number; truncated: boolean },
+  ): Promise<void> {
     const now = this.now();
     await this.knex(TABLES.steps)
       .where({ id: stepId })
       .update({
+        ...(log
+          ? {
+              log_bytes: log.bytes,
+              ...(log.truncated ? { truncated: true } : {}),
+            }
+          : {}),
         status: outcome.status,
         exit_code: outcome.exitCode ?? null,
         message: outcome.message ?? null,
@@ -701,19 +714,32 @@ export class RunStore {
 
   /**
    * Stores a chunk at a known offset (the step's only writer keeps count):
-   * one insert and one update, no read.
+   * one insert and one update, no read. With `lengthLater`, only the
+   * insert: the step's last chunk, whose length {@link RunStore.stepFinished}
+   * records with the outcome (one statement fewer per step).
    */
   async appendLogAt(
     stepId: string,
     offset: number,
     data: Buffer,
-    options: { truncated?: boolean } = {},
+    options: { truncated?: boolean; lengthLater?: boolean } = {},
   ): Promise<void> {
     // Compressed off the event loop (zlib's thread pool) before the
     // transaction; kept as printed when that does not make it smaller.
     const packed =
       data.length >= MIN_COMPRESSED_CHUNK ? await gzip(data) : data;
     const compressed = packed !== data && packed.length < data.length;
+    if (options.lengthLater) {
+      if (data.length === 0) return;
+      await this.knex(TABLES.logs).insert({
+        step_id: stepId,
+        offset,
+        length: data.length,
+        data: compressed ? packed : data,
+        encoding: compressed ? 'gzip' : null,
+      });
+      return;
+    }
     await this.knex.transaction(async tx => {
       if (data.length > 0) {
         await tx(TABLES.logs).insert({

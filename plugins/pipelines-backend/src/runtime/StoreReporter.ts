@@ -79,7 +79,13 @@ class StepLog {
     this.#buffered += data.length;
   }
 
-  flush(truncated = false): Promise<void> {
+  /** Stores what is buffered; the step's length waits for its outcome. */
+  async finish(): Promise<{ bytes: number; truncated: boolean }> {
+    await this.flush(false, true);
+    return { bytes: this.#stored, truncated: this.#dropped };
+  }
+
+  flush(truncated = false, lengthLater = false): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -95,7 +101,10 @@ class StepLog {
     // writer, so it knows where each chunk goes.
     this.#writing = this.#writing.then(async () => {
       try {
-        await this.store.appendLogAt(this.stepId, offset, data, { truncated });
+        await this.store.appendLogAt(this.stepId, offset, data, {
+          truncated,
+          lengthLater,
+        });
       } finally {
         this.#inflight--;
       }
@@ -155,9 +164,9 @@ export class StoreReporter implements RunReporter {
   }
 
   async stepFinished(stepId: string, outcome: StepOutcome): Promise<void> {
-    await this.#logs.get(stepId)?.flush();
+    const log = await this.#logs.get(stepId)?.finish();
     this.#logs.delete(stepId);
-    await this.options.store.stepFinished(stepId, outcome);
+    await this.options.store.stepFinished(stepId, outcome, log);
     this.options.live?.close(stepId);
     this.options.onStepChange(stepId, outcome.status);
   }
