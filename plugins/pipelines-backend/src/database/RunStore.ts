@@ -765,16 +765,7 @@ export class RunStore {
     stepId: string,
     offset: number,
     limit: number,
-  ): Promise<
-    | {
-        offset: number;
-        text: string;
-        nextOffset: number;
-        complete: boolean;
-        truncated: boolean;
-      }
-    | undefined
-  > {
+  ): Promise<(LogRangeFields & { text: string }) | undefined> {
     const range = await this.readLogBytes(runId, stepId, offset, limit);
     if (!range) return undefined;
     const { bytes, ...rest } = range;
@@ -787,16 +778,7 @@ export class RunStore {
     stepId: string,
     offset: number,
     limit: number,
-  ): Promise<
-    | {
-        offset: number;
-        bytes: Buffer;
-        nextOffset: number;
-        complete: boolean;
-        truncated: boolean;
-      }
-    | undefined
-  > {
+  ): Promise<(LogRangeFields & { bytes: Buffer }) | undefined> {
     const step = await this.knex<StepRow>(TABLES.steps)
       .where({ id: stepId, run_id: runId })
       .first('status', 'log_bytes', 'truncated');
@@ -890,6 +872,15 @@ export function planSteps(
       task.steps.map((step, k) => ({ stage: si, task: ti, index: k, step })),
     ),
   );
+}
+
+/** Where a range of a step's log lies, and whether the log is over. */
+export interface LogRangeFields {
+  offset: number;
+  nextOffset: number;
+  /** The step has finished and nothing follows the range. */
+  complete: boolean;
+  truncated: boolean;
 }
 
 /** The length of `bytes` without an incomplete UTF-8 character at its end. */
