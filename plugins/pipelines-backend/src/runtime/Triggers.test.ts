@@ -6,6 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@gitops/test-utils';
 import { migrateStore } from '../database/migrations';
 import { RunStore } from '../database/RunStore';
+import * as fixtures from '../__testUtils__/fixtures';
 import { repositoryOfEntity, Triggers } from './Triggers';
 
 const databases = createTestDatabases();
@@ -150,5 +151,45 @@ describe('Triggers', () => {
         metadata: { name: 'x', annotations: {} },
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('Triggers under a burst of deliveries on SQLite', () => {
+  it('lets the event loop serve other requests between the deliveries of a batch', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await migrateStore(mockServices.database({ knex }));
+    const store = new RunStore(knex);
+    const created: string[] = [];
+    const triggers = new Triggers({
+      store,
+      catalog: catalogServiceMock({ entities: [fixtures.entity] }),
+      reader: fixtures.reader,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      instanceId: 'i',
+      executorId: 'local',
+      onRunsCreated: runs => created.push(...runs.map(r => r.id)),
+      resolveRef: async () => {
+        throw new Error('not used by pushes');
+      },
+    });
+    for (let i = 0; i < 20; i++) {
+      await triggers.record(fixtures.pushEvent(`burst-${i}`, fixtures.GOOD));
+    }
+    // SQLite answers synchronously: without yielding, the whole batch would
+    // run before the event loop could accept one more request.
+    let turns = 0;
+    let done = false;
+    const turn = () => {
+      if (done) return;
+      turns++;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    const handled = await triggers.processPending(20);
+    done = true;
+    expect(handled).toBe(20);
+    expect(created).toHaveLength(20);
+    expect(turns).toBeGreaterThanOrEqual(20);
   });
 });
