@@ -38,6 +38,7 @@ import {
   RepositoryStore,
   RepositoryTreeEntry,
 } from './RepositoryStore';
+import { readRefsFromFiles } from './refs';
 import { Semaphore } from './semaphore';
 
 // Shared by every store instance in the process: the plugin and the
@@ -679,10 +680,16 @@ export class GitRepositoryStore implements RepositoryStore {
   }
 }
 
-/** Refs of a repository folder, `refs/...` → object name. */
+/**
+ * Refs of a repository folder, `refs/...` → object name: read from git's
+ * ref files (no process to start, on the push path), or from
+ * `git for-each-ref` when the files cannot answer for sure.
+ */
 export async function listRefsAt(
   gitDir: string,
 ): Promise<Record<string, string>> {
+  const fromFiles = await readRefsFromFiles(gitDir);
+  if (fromFiles) return fromFiles;
   const out = await runGitText(
     ['for-each-ref', '--format=%(objectname) %(refname)'],
     { gitDir },
