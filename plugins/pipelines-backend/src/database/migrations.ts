@@ -139,19 +139,40 @@ const MIGRATIONS: Record<
   },
 };
 
+/** How often a replica tries to migrate when another one races it. */
+const MIGRATION_ATTEMPTS = 8;
+
 /** Brings the plugin's database to the latest schema. */
 export async function migrateStore(database: DatabaseService): Promise<Knex> {
   const knex = await database.getClient();
   await tuneSqlite(knex);
   if (!database.migrations?.skip) {
-    await knex.migrate.latest({
-      tableName: 'pipelines_knex_migrations',
-      migrationSource: {
-        getMigrations: async () => Object.keys(MIGRATIONS).sort(),
-        getMigrationName: (migration: string) => migration,
-        getMigration: async (migration: string) => MIGRATIONS[migration],
-      },
-    });
+    // Replicas starting together on a fresh database race to create knex's
+    // lock table, and the loser of the lock gives up at once: try again
+    // after the winner, which then finds the schema current.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await knex.migrate.latest({
+          tableName: 'pipelines_knex_migrations',
+          migrationSource: {
+            getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+            getMigrationName: (migration: string) => migration,
+            getMigration: async (migration: string) => MIGRATIONS[migration],
+          },
+        });
+        break;
+      } catch (error) {
+        const message = String((error as Error)?.message ?? error);
+        const raced =
+          /already exists|already locked|duplicate key|deadlock detected/i.test(
+            message,
+          );
+        if (!raced || attempt >= MIGRATION_ATTEMPTS) throw error;
+        await new Promise(resolve =>
+          setTimeout(resolve, 250 * attempt + Math.random() * 250),
+        );
+      }
+    }
   }
   return knex;
 }
