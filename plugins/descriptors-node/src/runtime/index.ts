@@ -2,3 +2,4 @@ export * from './events';
 export * from './urlLocation';
 export * from './components';
 export * from './atCommit';
+export * from './database';

@@ -8,8 +8,11 @@ import {
   publishPushEvents,
   PushEventSink,
 } from '@gitops/plugin-githost-node';
-
-type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
+import {
+  CodeMigration,
+  DatabaseClient as Knex,
+  migrateInCode,
+} from '@gitops/descriptors-node';
 
 const TABLE = 'githost_push_events';
 
@@ -17,10 +20,7 @@ const TABLE = 'githost_push_events';
  * The log's schema, as knex migrations kept in code (no migrations folder
  * to ship). Add a migration, never change one.
  */
-const MIGRATIONS: Record<
-  string,
-  { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
-> = {
+const MIGRATIONS: Record<string, CodeMigration> = {
   '20261202_01_push_events': {
     async up(knex) {
       await knex.schema.createTable(TABLE, table => {
@@ -88,17 +88,10 @@ export class PushEventLog {
     events: PushEventSink;
     logger: LoggerService;
   }): Promise<PushEventLog> {
-    const knex = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({
-        tableName: 'githost_knex_migrations',
-        migrationSource: {
-          getMigrations: async () => Object.keys(MIGRATIONS).sort(),
-          getMigrationName: (migration: string) => migration,
-          getMigration: async (migration: string) => MIGRATIONS[migration],
-        },
-      });
-    }
+    const knex = await migrateInCode(options.database, {
+      tableName: 'githost_knex_migrations',
+      migrations: MIGRATIONS,
+    });
     return new PushEventLog({ ...options, knex });
   }
 

@@ -19,14 +19,10 @@ import type { Step } from '@gitops/plugin-pipelines-common';
 import type { PlannedStep, StepOutcome } from '@gitops/plugin-pipelines-node';
 import { Knex, TABLES } from './migrations';
 
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
 /** zlib's fastest level: logs are repetitive, and the event loop waits. */
-const gzip = (data: Buffer) =>
-  new Promise<Buffer>((resolve, reject) =>
-    zlib.gzip(data, { level: zlib.constants.Z_BEST_SPEED }, (error, out) =>
-      error ? reject(error) : resolve(out),
-    ),
-  );
-const gunzip = promisify(zlib.gunzip) as (data: Buffer) => Promise<Buffer>;
+const GZIP_OPTIONS = { level: zlib.constants.Z_BEST_SPEED };
 /** Chunks smaller than this are stored as printed (not worth a trip to zlib). */
 const MIN_COMPRESSED_CHUNK = 4096;
 
@@ -727,29 +723,23 @@ export class RunStore {
     // Compressed off the event loop (zlib's thread pool) before the
     // transaction; kept as printed when that does not make it smaller.
     const packed =
-      data.length >= MIN_COMPRESSED_CHUNK ? await gzip(data) : data;
-    const compressed = packed !== data && packed.length < data.length;
+      data.length >= MIN_COMPRESSED_CHUNK
+        ? await gzip(data, GZIP_OPTIONS)
+        : data;
+    const compressed = packed.length < data.length;
+    const chunk = {
+      step_id: stepId,
+      offset,
+      length: data.length,
+      data: compressed ? packed : data,
+      encoding: compressed ? 'gzip' : null,
+    };
     if (options.lengthLater) {
-      if (data.length === 0) return;
-      await this.knex(TABLES.logs).insert({
-        step_id: stepId,
-        offset,
-        length: data.length,
-        data: compressed ? packed : data,
-        encoding: compressed ? 'gzip' : null,
-      });
+      if (data.length > 0) await this.knex(TABLES.logs).insert(chunk);
       return;
     }
     await this.knex.transaction(async tx => {
-      if (data.length > 0) {
-        await tx(TABLES.logs).insert({
-          step_id: stepId,
-          offset,
-          length: data.length,
-          data: compressed ? packed : data,
-          encoding: compressed ? 'gzip' : null,
-        });
-      }
+      if (data.length > 0) await tx(TABLES.logs).insert(chunk);
       await tx(TABLES.steps)
         .where({ id: stepId })
         .update({

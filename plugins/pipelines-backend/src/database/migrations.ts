@@ -1,7 +1,12 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  CodeMigration,
+  DatabaseClient,
+  migrateInCode,
+} from '@gitops/descriptors-node';
 
 /** The knex client of the plugin's database. */
-export type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
+export type Knex = DatabaseClient;
 
 /** Tables of the store. */
 export const TABLES = {
@@ -17,10 +22,7 @@ export const TABLES = {
  * one. Times are epoch milliseconds (bigint), the same on SQLite and
  * PostgreSQL; structured fields are JSON text.
  */
-const MIGRATIONS: Record<
-  string,
-  { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
-> = {
+const MIGRATIONS: Record<string, CodeMigration> = {
   '20261202_01_runs': {
     async up(knex) {
       // Every event acknowledged: recorded before the acknowledgement, turned
@@ -139,41 +141,13 @@ const MIGRATIONS: Record<
   },
 };
 
-/** How often a replica tries to migrate when another one races it. */
-const MIGRATION_ATTEMPTS = 8;
-
 /** Brings the plugin's database to the latest schema. */
 export async function migrateStore(database: DatabaseService): Promise<Knex> {
-  const knex = await database.getClient();
+  const knex = await migrateInCode(database, {
+    tableName: 'pipelines_knex_migrations',
+    migrations: MIGRATIONS,
+  });
   await tuneSqlite(knex);
-  if (!database.migrations?.skip) {
-    // Replicas starting together on a fresh database race to create knex's
-    // lock table, and the loser of the lock gives up at once: try again
-    // after the winner, which then finds the schema current.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await knex.migrate.latest({
-          tableName: 'pipelines_knex_migrations',
-          migrationSource: {
-            getMigrations: async () => Object.keys(MIGRATIONS).sort(),
-            getMigrationName: (migration: string) => migration,
-            getMigration: async (migration: string) => MIGRATIONS[migration],
-          },
-        });
-        break;
-      } catch (error) {
-        const message = String((error as Error)?.message ?? error);
-        const raced =
-          /already exists|already locked|duplicate key|deadlock detected/i.test(
-            message,
-          );
-        if (!raced || attempt >= MIGRATION_ATTEMPTS) throw error;
-        await new Promise(resolve =>
-          setTimeout(resolve, 250 * attempt + Math.random() * 250),
-        );
-      }
-    }
-  }
   return knex;
 }
 

@@ -26,22 +26,30 @@ describe('LocalExecutor sandbox', () => {
   jest.setTimeout(120_000);
   const repo = bareRepoWith({ 'README.md': '# demo\n' });
 
-  async function runOne(
-    script: string,
-    options: Parameters<typeof executor>[0] & {
-      reporter?: RecordingReporter;
-      signal?: AbortSignal;
-      runId?: string;
-    } = {},
+  type RunOptions = Parameters<typeof executor>[0] & {
+    reporter?: RecordingReporter;
+    signal?: AbortSignal;
+    runId?: string;
+  };
+
+  /** Runs stages → tasks → steps on the demo repository. */
+  async function runPlan(
+    stages: Parameters<typeof plan>[0],
+    options: RunOptions = {},
   ) {
     const reporter = options.reporter ?? new RecordingReporter();
     const result = await executor(options).execute(
-      request(repo, plan([[[sh(script)]]]), {
+      request(repo, plan(stages), {
         signal: options.signal,
         runId: options.runId,
       }),
       reporter,
     );
+    return { result, reporter };
+  }
+
+  async function runOne(script: string, options: RunOptions = {}) {
+    const { result, reporter } = await runPlan([[[sh(script)]]], options);
     return {
       result,
       reporter,
@@ -145,20 +153,16 @@ describe('LocalExecutor sandbox', () => {
     });
     expect(first.log).toContain(marker);
     // Steps of one task share the task's sandbox, never its /tmp or /dev/shm.
-    const reporter = new RecordingReporter();
-    await executor({ workDir }).execute(
-      request(
-        repo,
-        plan([
+    const { reporter } = await runPlan(
+      [
+        [
           [
-            [
-              sh(`ls -A /tmp; echo two > /tmp/two; echo shm > /dev/shm/three`),
-              sh(`ls -A /tmp /dev/shm; cat /tmp/two /dev/shm/three 2>&1`),
-            ],
+            sh(`ls -A /tmp; echo two > /tmp/two; echo shm > /dev/shm/three`),
+            sh(`ls -A /tmp /dev/shm; cat /tmp/two /dev/shm/three 2>&1`),
           ],
-        ]),
-      ),
-      reporter,
+        ],
+      ],
+      { workDir },
     );
     expect(reporter.log_('s0t0i0')).not.toContain(marker);
     expect(reporter.outcomes.get('s0t0i0')?.status).toBe('succeeded');
@@ -239,23 +243,14 @@ describe('LocalExecutor sandbox', () => {
   });
 
   it("ends a step's daemons before the next step of the task starts", async () => {
-    const reporter = new RecordingReporter();
-    await executor().execute(
-      request(
-        repo,
-        plan([
-          [
-            [
-              sh('setsid sleep 987656 > /dev/null 2>&1 & echo forked'),
-              sh(
-                "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done",
-              ),
-            ],
-          ],
-        ]),
-      ),
-      reporter,
-    );
+    const { reporter } = await runPlan([
+      [
+        [
+          sh('setsid sleep 987656 > /dev/null 2>&1 & echo forked'),
+          sh("for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done"),
+        ],
+      ],
+    ]);
     expect(reporter.outcomes.get('s0t0i1')?.status).toBe('succeeded');
     const seen = reporter.log_('s0t0i1');
     // The listing ran (it sees itself), and the daemon was gone.
@@ -265,16 +260,11 @@ describe('LocalExecutor sandbox', () => {
   });
 
   it("cannot write into the launcher's channels to forge results or start processes", async () => {
-    const reporter = new RecordingReporter();
     const forge = (fd: number) =>
       `(printf 'x\\0\\0\\0\\2{}' > /proc/$PPID/fd/${fd}) 2>/dev/null && echo forged-${fd} || echo refused-${fd}`;
-    const result = await executor().execute(
-      request(
-        repo,
-        plan([[[sh(`${forge(0)}; ${forge(1)}; exit 3`), sh('echo after')]]]),
-      ),
-      reporter,
-    );
+    const { result, reporter } = await runPlan([
+      [[sh(`${forge(0)}; ${forge(1)}; exit 3`), sh('echo after')]],
+    ]);
     const log = reporter.log_('s0t0i0');
     expect(log).toMatch(/^refused-0$/m);
     expect(log).toMatch(/^refused-1$/m);
@@ -288,25 +278,18 @@ describe('LocalExecutor sandbox', () => {
   });
 
   it('fails a step whose entrypoint does not exist, naming it', async () => {
-    const reporter = new RecordingReporter();
-    await executor().execute(
-      request(
-        repo,
-        plan([
-          [
-            [
-              {
-                action: 'test/sh:latest',
-                entrypoint: '/bin/no-such-shell',
-                args: ['echo hi'],
-              },
-              sh('echo next'),
-            ],
-          ],
-        ]),
-      ),
-      reporter,
-    );
+    const { reporter } = await runPlan([
+      [
+        [
+          {
+            action: 'test/sh:latest',
+            entrypoint: '/bin/no-such-shell',
+            args: ['echo hi'],
+          },
+          sh('echo next'),
+        ],
+      ],
+    ]);
     expect(reporter.outcomes.get('s0t0i0')).toMatchObject({
       status: 'failed',
       exitCode: 127,
@@ -323,16 +306,12 @@ describe('LocalExecutor sandbox', () => {
     reporter.onLog = (_id, text) => {
       if (said(text, 'started')) controller.abort();
     };
-    const result = await executor().execute(
-      request(
-        repo,
-        plan([
-          [[sh('sleep 987654 & echo started; sleep 987655'), sh('echo never')]],
-          [[sh('echo never')]],
-        ]),
-        { signal: controller.signal },
-      ),
-      reporter,
+    const { result } = await runPlan(
+      [
+        [[sh('sleep 987654 & echo started; sleep 987655'), sh('echo never')]],
+        [[sh('echo never')]],
+      ],
+      { signal: controller.signal, reporter },
     );
     expect(result.status).toBe('cancelled');
     expect(reporter.outcomes.get('s0t0i0')?.status).toBe('cancelled');
@@ -347,16 +326,12 @@ describe('LocalExecutor sandbox', () => {
 
   it('passes an argument with shell metacharacters verbatim', async () => {
     const arg = `$(touch /workspace/pwned) \`id\` ; | && > out "q" 'single' * ~ \\n`;
-    const reporter = new RecordingReporter();
-    await executor({
-      actions: { 'test/printf': { command: ['printf', '[%s]'] } },
-      keepWorkspaces: true,
-    }).execute(
-      request(
-        repo,
-        plan([[[{ action: 'test/printf', args: [arg] }, sh('ls')]]]),
-      ),
-      reporter,
+    const { reporter } = await runPlan(
+      [[[{ action: 'test/printf', args: [arg] }, sh('ls')]]],
+      {
+        actions: { 'test/printf': { command: ['printf', '[%s]'] } },
+        keepWorkspaces: true,
+      },
     );
     expect(reporter.log_('s0t0i0')).toBe(
       `$ /usr/bin/printf '[%s]' '${arg.replace(/'/g, `'\\''`)}'\n[${arg}]`,

@@ -35,12 +35,17 @@ describe('LiveLogs', () => {
     expect(text(live.read('s', 36, 100))).toBe('999\n');
   });
 
-  it('ignores output at an offset that does not continue the log', () => {
+  it('ignores output at an offset that does not continue the log, and of steps not started or ended', () => {
     const live = new LiveLogs();
     live.open('s');
     live.append('s', 0, Buffer.from('abc'));
     live.append('s', 10, Buffer.from('gap'));
     expect(text(live.read('s', 0, 100))).toBe('abc');
+    live.append('never-started', 0, Buffer.from('x'));
+    expect(live.read('never-started', 0, 100)).toEqual({ kind: 'store' });
+    live.close('s');
+    live.append('s', 3, Buffer.from('late'));
+    expect(live.read('s', 0, 100)).toEqual({ kind: 'store' });
   });
 
   it('never cuts a UTF-8 character in two', () => {

@@ -35,12 +35,12 @@ export class LiveLogs {
 
   constructor(private readonly windowBytes = 8 * 1024 * 1024) {}
 
-  /** A step starts here: its log begins at `offset` (0 unless resumed). */
-  open(stepId: string, offset = 0): void {
+  /** A step starts here; only output of started steps is held. */
+  open(stepId: string): void {
     if (this.#steps.has(stepId)) return;
     this.#steps.set(stepId, {
-      start: offset,
-      end: offset,
+      start: 0,
+      end: 0,
       chunks: [],
       truncated: false,
       waiters: new Set(),
@@ -49,9 +49,8 @@ export class LiveLogs {
 
   /** Output of a running step, at its offset in the step's log. */
   append(stepId: string, offset: number, data: Buffer): void {
-    if (!this.#steps.has(stepId)) this.open(stepId, offset);
-    const step = this.#steps.get(stepId)!;
-    if (offset !== step.end || data.length === 0) return;
+    const step = this.#steps.get(stepId);
+    if (!step || offset !== step.end || data.length === 0) return;
     step.chunks.push(data);
     step.end += data.length;
     while (

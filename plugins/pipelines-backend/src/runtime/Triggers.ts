@@ -1,4 +1,3 @@
-import { yieldToEventLoop } from './Pump';
 import { randomUUID } from 'node:crypto';
 import type {
   AuthService,
@@ -28,6 +27,7 @@ import type {
   RunTrigger,
 } from '@gitops/plugin-pipelines-common';
 import type { RunStore } from '../database/RunStore';
+import { yieldToEventLoop } from './Pump';
 import { pipelinesForEvent } from './selection';
 import { lsRemote } from './git';
 

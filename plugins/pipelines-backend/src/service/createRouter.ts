@@ -79,7 +79,9 @@ export async function createRouter(options: RouterOptions) {
     catalog,
     reader,
     auth,
+    followPollMs = 300,
   } = options;
+  const live = options.live ?? new LiveLogs();
   const router = await createOpenApiRouter();
 
   const authorize = async (
@@ -328,10 +330,9 @@ export async function createRouter(options: RouterOptions) {
     await runFor(req, req.params.runId, pipelinesRunReadPermission);
     const { runId, stepId } = req.params;
     let offset = req.query.offset ?? 0;
-    const first = await store.readLog(runId, stepId, offset, 1);
-    if (!first) throw new NotFoundError(`run ${runId} has no step ${stepId}`);
-    const live = options.live ?? new LiveLogs();
-    const pollMs = options.followPollMs ?? 300;
+    // The step exists (an empty range reads no chunk).
+    const step = await store.readLogBytes(runId, stepId, offset, 0);
+    if (!step) throw new NotFoundError(`run ${runId} has no step ${stepId}`);
     await followLog(res, req, {
       next: async () => {
         // Output of a step running here comes from memory; the rest (and
@@ -371,7 +372,7 @@ export async function createRouter(options: RouterOptions) {
           done: range.complete,
         };
       },
-      wait: () => live.wait(stepId, offset, pollMs),
+      wait: () => live.wait(stepId, offset, followPollMs),
     });
   });
 
@@ -387,7 +388,7 @@ async function followLog(
   res: Response,
   req: Request<any, any, any, any>,
   source: {
-    /** The next event (its pieces), and whether the log is complete. */
+    /** The next event, and whether the log is complete. */
     next: () => Promise<{ event?: Buffer; done: boolean }>;
     /** Resolves when more may be there. */
     wait: () => Promise<void>;
