@@ -20,18 +20,17 @@ export interface CodeMigration {
   down(knex: DatabaseClient): Promise<void>;
 }
 
-/** How often a replica tries again when another one races it. */
-const MIGRATION_ATTEMPTS = 8;
-/** What knex and the databases answer to the loser of such a race. */
-const RACE = /already exists|already locked|duplicate key|deadlock detected/i;
-
 /**
  * Brings a plugin's database to its latest schema with knex, unless the
  * backend skips migrations, and returns its client.
  *
- * Replicas starting together on a fresh database race to create knex's
- * lock table, and the loser of knex's lock gives up at once: the loser
- * tries again after a pause, and then finds the schema current.
+ * Replicas starting together on a fresh database would race inside knex:
+ * both create its lock table and insert its lock row, after which no one
+ * can take the lock again ("Migration table is already locked", for good).
+ * On PostgreSQL the migrations therefore run under a transaction-scoped
+ * advisory lock named after the migrations table, so replicas migrate one
+ * after the other and the later ones find the schema current. SQLite files
+ * are not shared between replicas.
  *
  * @public
  */
@@ -42,23 +41,22 @@ export async function migrateInCode(
   const knex = await database.getClient();
   if (database.migrations?.skip) return knex;
   const { tableName, migrations } = options;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await knex.migrate.latest({
-        tableName,
-        migrationSource: {
-          getMigrations: async () => Object.keys(migrations).sort(),
-          getMigrationName: (migration: string) => migration,
-          getMigration: async (migration: string) => migrations[migration],
-        },
-      });
-      return knex;
-    } catch (error) {
-      const raced = RACE.test(String((error as Error)?.message ?? error));
-      if (!raced || attempt >= MIGRATION_ATTEMPTS) throw error;
-      await new Promise(resolve =>
-        setTimeout(resolve, 250 * attempt + Math.random() * 250),
-      );
-    }
+  const migrate = () =>
+    knex.migrate.latest({
+      tableName,
+      migrationSource: {
+        getMigrations: async () => Object.keys(migrations).sort(),
+        getMigrationName: (migration: string) => migration,
+        getMigration: async (migration: string) => migrations[migration],
+      },
+    });
+  if (knex.client.config?.client === 'pg') {
+    await knex.transaction(async trx => {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [tableName]);
+      await migrate();
+    });
+  } else {
+    await migrate();
   }
+  return knex;
 }
